@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh Debian/Ubuntu machine: the Debian tools pkgme's tests use as oracles (and that pkgme
+# itself calls: xz, zstd, dpkg-dev), the cross compilers that make ELF fixtures for other architectures, then npm ci.
+# Idempotent: re-running it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  dpkg-dev binutils lintian xz-utils zstd bzip2 lz4 unzip zip libarchive-tools tar gzip
+  gnupg gpgv liblzma-dev build-essential
+  # ELF fixtures: 32-bit x86, arm64, armhf, and big-endian s390x (64-bit) and powerpc (32-bit).
+  gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu gcc-powerpc-linux-gnu
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+npm ci
