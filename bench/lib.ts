@@ -18,7 +18,9 @@ const rows: Row[] = [];
 export function record(row: Row): void {
   rows.push(row);
   const met = row.met === undefined ? '' : row.met ? '  [goal met]' : '  [GOAL MISSED]';
-  console.log(`  ${row.bench}: ours ${row.ours} | reference ${row.reference} | ${row.ratio} (goal: ${row.goal})${met}`);
+  console.log(
+    `  ${row.bench}: ours ${row.ours} | reference ${row.reference} | ${row.ratio} (goal: ${row.goal})${met}`,
+  );
 }
 
 export function allRows(): Row[] {

@@ -11,7 +11,10 @@ test('exit codes follow the CLI contract', () => {
 });
 
 test('toJSON carries code, hint and details', () => {
-  const e = new PkgmeError('UPLOAD_TOO_BIG', 'too big', 'limit', { hint: 'raise --max-bytes', details: { limit: 5 } });
+  const e = new PkgmeError('UPLOAD_TOO_BIG', 'too big', 'limit', {
+    hint: 'raise --max-bytes',
+    details: { limit: 5 },
+  });
   assert.deepEqual(e.toJSON(), {
     code: 'UPLOAD_TOO_BIG',
     kind: 'limit',

@@ -48,7 +48,13 @@ export class PkgmeError extends Error {
   }
 
   /** The shape printed by `--json` commands. */
-  toJSON(): { code: string; kind: ErrorKind; message: string; hint?: string; details: Record<string, unknown> } {
+  toJSON(): {
+    code: string;
+    kind: ErrorKind;
+    message: string;
+    hint?: string;
+    details: Record<string, unknown>;
+  } {
     return {
       code: this.code,
       kind: this.kind,

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { PkgmeError, exitCodeFor } from '../errors.ts';
 import { registerCommands } from './commands.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 export function buildProgram(): Command {
   const program = new Command('pkgme')

@@ -38,7 +38,11 @@ export function requireTools(t: TestContext, cmds: string[], pkg: string): boole
 }
 
 /** Runs a command and returns stdout; throws with stderr on failure. */
-export function run(cmd: string, args: string[], opts: { cwd?: string; input?: string | Buffer } = {}): string {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; input?: string | Buffer } = {},
+): string {
   return execFileSync(cmd, args, {
     cwd: opts.cwd,
     input: opts.input,
