@@ -1,0 +1,75 @@
+/**
+ * Test fixture: the machine's real package indices (apt's Packages lists, lz4-compressed, and dpkg's status file),
+ * read as field maps. The oracle tests for versions and relations draw their inputs from here, so they exercise what
+ * Debian really ships rather than hand-picked strings.
+ *
+ * The split is deliberately naive (a paragraph per blank line, a field per unindented line, continuation lines
+ * kept with their newline): these files are machine-written by apt and dpkg, and this is test scaffolding, not the
+ * project's deb822 parser.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Paragraph = Map<string, string>;
+
+const LISTS = '/var/lib/apt/lists';
+
+/** The Packages (and Sources, if any) lists, running `apt-get update` once if there are none yet. */
+export function aptListFiles(kind: 'Packages' | 'Sources' = 'Packages'): string[] {
+  const find = () =>
+    existsSync(LISTS)
+      ? readdirSync(LISTS)
+          .filter((f) => f.includes(`_${kind}`) && !f.endsWith('.diff_Index'))
+          .map((f) => join(LISTS, f))
+          .sort()
+      : [];
+  let files = find();
+  if (files.length === 0 && kind === 'Packages') {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
+    files = find();
+  }
+  return files;
+}
+
+/** Decompresses one list file by its extension. */
+export function readListText(file: string): string {
+  if (file.endsWith('.lz4'))
+    return execFileSync('lz4', ['-dc', file], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  if (file.endsWith('.xz'))
+    return execFileSync('xz', ['-dc', file], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  if (file.endsWith('.gz'))
+    return execFileSync('gzip', ['-dc', file], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  return readFileSync(file, 'utf8');
+}
+
+export function splitParagraphs(text: string): Paragraph[] {
+  const out: Paragraph[] = [];
+  for (const block of text.split(/\n\s*\n/)) {
+    const p: Paragraph = new Map();
+    let last: string | undefined;
+    for (const line of block.split('\n')) {
+      if (line === '') continue;
+      if (line.startsWith(' ') || line.startsWith('\t')) {
+        if (last !== undefined) p.set(last, `${p.get(last)}\n${line}`);
+        continue;
+      }
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      last = line.slice(0, colon);
+      p.set(last, line.slice(colon + 1).trim());
+    }
+    if (p.size > 0) out.push(p);
+  }
+  return out;
+}
+
+/** Every paragraph of every apt Packages list. */
+export function aptParagraphs(kind: 'Packages' | 'Sources' = 'Packages'): Paragraph[] {
+  return aptListFiles(kind).flatMap((f) => splitParagraphs(readListText(f)));
+}
+
+export function dpkgStatusParagraphs(): Paragraph[] {
+  const f = '/var/lib/dpkg/status';
+  return existsSync(f) ? splitParagraphs(readFileSync(f, 'utf8')) : [];
+}
