@@ -21,17 +21,11 @@ import {
   type ArRawHeader,
 } from './header.ts';
 
-export interface ArMemberInfo {
+/** A member's header with its name resolved and where its data sits. */
+export interface ArMemberInfo extends Omit<ArRawHeader, 'rawName'> {
   /** The member's file name, long names resolved. */
   name: string;
-  mtime: number;
-  uid: number;
-  gid: number;
-  mode: number;
-  /** Size of the member's data (for BSD names, without the embedded name). */
-  size: number;
-  headerOffset: number;
-  /** Where the member's data starts in the archive. */
+  /** Where the member's data starts in the archive (for BSD names, after the embedded name). */
   dataOffset: number;
 }
 
