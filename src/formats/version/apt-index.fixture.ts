@@ -8,8 +8,9 @@
  * project's deb822 parser.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheDir } from '../../testing/env.ts';
 
 export type Paragraph = Map<string, string>;
 
@@ -72,4 +73,34 @@ export function aptParagraphs(kind: 'Packages' | 'Sources' = 'Packages'): Paragr
 export function dpkgStatusParagraphs(): Paragraph[] {
   const f = '/var/lib/dpkg/status';
   return existsSync(f) ? splitParagraphs(readFileSync(f, 'utf8')) : [];
+}
+
+/**
+ * The Sources indices of the machine's apt sources (deb-src of the same URIs and suites), fetched once into the
+ * cache with a private apt state so the system's lists are left alone. Empty when apt cannot fetch them.
+ */
+export function aptSourcesParagraphs(): Paragraph[] {
+  const dir = cacheDir('apt-sources');
+  const lists = join(dir, 'lists');
+  const have = () => (existsSync(lists) ? readdirSync(lists).filter((f) => f.includes('_Sources')) : []);
+  if (have().length === 0) {
+    const system = '/etc/apt/sources.list.d/debian.sources';
+    if (!existsSync(system)) return [];
+    const src = join(dir, 'debian.sources');
+    writeFileSync(src, readFileSync(system, 'utf8').replace(/^Types: deb$/gm, 'Types: deb-src'));
+    mkdirSync(join(lists, 'partial'), { recursive: true });
+    execFileSync(
+      'apt-get',
+      [
+        'update',
+        '-qq',
+        `-o=Dir::Etc::sourcelist=${src}`,
+        '-o=Dir::Etc::sourceparts=-',
+        `-o=Dir::State::Lists=${lists}`,
+        '-o=APT::Get::List-Cleanup=0',
+      ],
+      { stdio: 'ignore' },
+    );
+  }
+  return have().flatMap((f) => splitParagraphs(readListText(join(lists, f))));
 }

@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import { fuzz } from '../../testing/fuzz.ts';
+import { aptParagraphs } from '../version/apt-index.fixture.ts';
+import { formatRelations } from './format.ts';
+import { parseRelations } from './parse.ts';
+import { simplifyRelations } from './simplify.ts';
+
+test('fuzz: relation parsing, formatting and simplifying throw only PkgmeError', async () => {
+  const seeds = aptParagraphs()
+    .slice(0, 3000)
+    .flatMap((p) => [p.get('Depends'), p.get('Provides'), p.get('Breaks')])
+    .filter((v): v is string => v !== undefined)
+    .slice(0, 400)
+    .map((v) => new TextEncoder().encode(v));
+  seeds.push(
+    new TextEncoder().encode('a:any (>= 1:2~3) [amd64 !i386] <!nocheck> <cross>, ${shlibs:Depends}, b | c'),
+  );
+  const decoder = new TextDecoder();
+  const fields = ['Depends', 'Build-Depends', 'Provides', 'Conflicts'];
+  let n = 0;
+  await fuzz({
+    name: 'relation',
+    seeds,
+    maxLen: 65536,
+    run: (input) => {
+      const list = parseRelations(decoder.decode(input), { field: fields[n++ % fields.length] });
+      formatRelations(simplifyRelations(list));
+    },
+  });
+});
