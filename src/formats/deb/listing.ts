@@ -1,0 +1,51 @@
+/**
+ * `tar -tv` style lines for data entries, the format `dpkg-deb --contents` prints (so `pkgme deb contents` reads
+ * the same as the tool people know, and the tests can compare field by field).
+ */
+import type { DebTarEntry } from './tar-entries.ts';
+
+const TYPE_CHAR: Record<DebTarEntry['type'], string> = {
+  file: '-',
+  dir: 'd',
+  symlink: 'l',
+  hardlink: 'h',
+  char: 'c',
+  block: 'b',
+  fifo: 'p',
+  other: '?',
+};
+
+/** "drwxr-xr-x", with s/S, t/T for setuid, setgid and sticky, as GNU tar and ls print them. */
+export function modeString(type: DebTarEntry['type'], mode: number): string {
+  const bit = (mask: number, c: string) => (mode & mask ? c : '-');
+  const special = (x: number, s: number, lower: string) =>
+    mode & s ? (mode & x ? lower : lower.toUpperCase()) : bit(x, 'x');
+  return (
+    TYPE_CHAR[type] +
+    bit(0o400, 'r') +
+    bit(0o200, 'w') +
+    special(0o100, 0o4000, 's') +
+    bit(0o040, 'r') +
+    bit(0o020, 'w') +
+    special(0o010, 0o2000, 's') +
+    bit(0o004, 'r') +
+    bit(0o002, 'w') +
+    special(0o001, 0o1000, 't')
+  );
+}
+
+function utcDate(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** One line like `dpkg-deb -c` (GNU tar -tv) prints, with the time in UTC. */
+export function formatListing(e: DebTarEntry): string {
+  const owner = `${e.uname || e.uid}/${e.gname || e.gid}`;
+  let name = e.path;
+  if (e.type === 'symlink') name += ` -> ${e.linkname ?? ''}`;
+  if (e.type === 'hardlink') name += ` link to ${e.linkname ?? ''}`;
+  // GNU tar right-aligns the size so that owner and size fill at least 19 columns.
+  const size = String(e.size);
+  const sized = owner + size.padStart(Math.max(19 - owner.length, size.length + 1));
+  return `${modeString(e.type, e.mode)} ${sized} ${utcDate(e.mtime)} ${name}`;
+}

@@ -1,0 +1,228 @@
+/**
+ * .deb reading against dpkg-deb on real packages from `apt-get download` (cached in .cache/debs) and on packages
+ * dpkg-deb builds here in every compression it writes: fields (`dpkg-deb -f`), control files (`dpkg-deb -e`), data
+ * listings (`dpkg-deb -c`), and the prefix reader against the full reader.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { writeAr } from '../ar/write.ts';
+import { readAr } from '../ar/read.ts';
+import { parseDeb822 } from '../deb822/index.ts';
+import { cacheDir, requireTools, run } from '../../testing/env.ts';
+import { formatListing, modeString } from './listing.ts';
+import { DebFile, readDeb, readDebPrefix } from './read.ts';
+
+/** Varied on purpose: big data, arch:all, python, fonts, docs, multi-arch libraries, conffiles + scripts. */
+export const REAL_DEBS = [
+  'hello',
+  'libc6',
+  'libpng16-16',
+  'zlib1g',
+  'libllvm14',
+  'debconf',
+  'python3-six',
+  'libzstd1',
+  'fonts-dejavu-core',
+  'bash-doc',
+  'libssl3',
+  'cron',
+  'base-files',
+];
+
+/** Downloads (once) and returns the paths of the real .debs. */
+export function realDebs(): string[] {
+  const dir = cacheDir('debs');
+  const have = () => readdirSync(dir).filter((f) => f.endsWith('.deb'));
+  const missing = REAL_DEBS.filter((p) => !have().some((f) => f.startsWith(`${p}_`)));
+  if (missing.length > 0) execFileSync('apt-get', ['download', ...missing], { cwd: dir, stdio: 'ignore' });
+  return REAL_DEBS.map((p) =>
+    join(
+      dir,
+      have().find((f) => f.startsWith(`${p}_`))!,
+    ),
+  );
+}
+
+/** Packages dpkg-deb builds here: control/data in gzip, xz, zstd, none; plus a data.tar.bz2 re-packed by bzip2. */
+export function builtDebs(): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'pkgme-debread-'));
+  const root = join(dir, 'pkg');
+  mkdirSync(join(root, 'DEBIAN'), { recursive: true });
+  mkdirSync(join(root, 'usr/share/doc/x'), { recursive: true });
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  writeFileSync(
+    join(root, 'DEBIAN/control'),
+    'Package: x\nVersion: 1:2.0-1\nArchitecture: all\nMaintainer: A <a@example.org>\nDescription: test\n long text\n .\n more\n',
+  );
+  writeFileSync(join(root, 'DEBIAN/postinst'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  writeFileSync(join(root, 'DEBIAN/conffiles'), '/etc/x.conf\n');
+  writeFileSync(join(root, 'etc/x.conf'), 'a=1\n');
+  writeFileSync(join(root, 'usr/share/doc/x/README'), 'read me\n'.repeat(100));
+  const out: string[] = [];
+  for (const z of ['gzip', 'xz', 'zstd', 'none']) {
+    const deb = join(dir, `x-${z}.deb`);
+    execFileSync('dpkg-deb', ['--root-owner-group', `-Z${z}`, '--build', root, deb], { stdio: 'ignore' });
+    out.push(deb);
+  }
+  const plain = readAr(readFileSync(out[3]!));
+  const bz = execFileSync('bzip2', ['-9c'], { input: plain[2]!.data });
+  const deb = join(dir, 'x-bzip2.deb');
+  writeFileSync(
+    deb,
+    writeAr([
+      { name: 'debian-binary', data: plain[0]!.data },
+      { name: 'control.tar', data: plain[1]!.data },
+      { name: 'data.tar.bz2', data: bz },
+    ]),
+  );
+  out.push(deb);
+  return out;
+}
+
+/** Undoes GNU tar's name quoting (\\ooo octal escapes and \\\\) in `tar -tv` output. */
+function unquote(s: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '\\' && /^[0-7]{3}$/.test(s.slice(i + 1, i + 4))) {
+      bytes.push(parseInt(s.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else if (s[i] === '\\' && s[i + 1] === '\\') {
+      bytes.push(0x5c);
+      i++;
+    } else {
+      bytes.push(...Buffer.from(s[i]!));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function parseTv(line: string): { mode: string; owner: string; size: number; date: string; name: string } {
+  const m = /^(\S{10}) (\S+)\s+(\d+) (\d{4}-\d\d-\d\d \d\d:\d\d) (.*)$/.exec(line);
+  assert.ok(m, `unparsed dpkg-deb -c line: ${line}`);
+  return { mode: m[1]!, owner: m[2]!, size: Number(m[3]), date: m[4]!, name: unquote(m[5]!) };
+}
+
+test('reading real and dpkg-deb-built .debs matches dpkg-deb -f, -e and -c', async (t) => {
+  if (!requireTools(t, ['dpkg-deb', 'apt-get', 'bzip2'], 'dpkg apt bzip2')) return;
+  const debs = [...realDebs(), ...builtDebs()];
+  let fields = 0;
+  let files = 0;
+  let entries = 0;
+  for (const path of debs) {
+    const deb = await DebFile.open(path);
+    // Fields: dpkg-deb -f prints the control paragraph.
+    const oracle = parseDeb822(run('dpkg-deb', ['-f', path]))[0]!;
+    assert.deepEqual(deb.info.control.fields.entries(), oracle.entries(), path);
+    fields += oracle.size;
+    // Control files: dpkg-deb -e extracts them.
+    const dir = mkdtempSync(join(tmpdir(), 'pkgme-debe-'));
+    run('dpkg-deb', ['-e', path, join(dir, 'c')]);
+    const names = readdirSync(join(dir, 'c')).sort();
+    assert.deepEqual([...deb.info.control.files.keys()].sort(), names, path);
+    for (const n of names) {
+      const f = deb.info.control.files.get(n)!;
+      assert.deepEqual(Buffer.from(f.data), readFileSync(join(dir, 'c', n)), `${path} ${n}`);
+      assert.equal(f.mode, statSync(join(dir, 'c', n)).mode & 0o7777, `${path} ${n} mode`);
+      files++;
+    }
+    // Data listing: dpkg-deb -c (GNU tar -tv) in UTC.
+    const lines = execFileSync('dpkg-deb', ['-c', path], {
+      env: { ...process.env, TZ: 'UTC' },
+      maxBuffer: 1 << 28,
+    })
+      .toString()
+      .split('\n')
+      .filter(Boolean);
+    const ours = await deb.listData();
+    assert.equal(ours.length, lines.length, path);
+    for (const [i, e] of ours.entries()) {
+      const o = parseTv(lines[i]!);
+      const name =
+        e.type === 'symlink'
+          ? `${e.path} -> ${e.linkname}`
+          : e.type === 'hardlink'
+            ? `${e.path} link to ${e.linkname}`
+            : e.path;
+      assert.deepEqual(
+        { mode: modeString(e.type, e.mode), owner: `${e.uname}/${e.gname}`, size: e.size, name },
+        { mode: o.mode, owner: o.owner, size: o.size, name: o.name },
+        `${path} entry ${i}`,
+      );
+      assert.equal(formatListing(e).slice(-(o.date.length + 1 + o.name.length)), `${o.date} ${o.name}`);
+      entries++;
+    }
+  }
+  console.log(
+    `deb read: ${debs.length} debs, ${fields} fields (dpkg-deb -f), ${files} control files (dpkg-deb -e), ` +
+      `${entries} data entries (dpkg-deb -c) compared`,
+  );
+});
+
+test('the prefix reader finds the control member with what it asks for, like the full reader', async (t) => {
+  if (!requireTools(t, ['dpkg-deb', 'apt-get', 'bzip2'], 'dpkg apt bzip2')) return;
+  const needed: number[] = [];
+  for (const path of [...realDebs(), ...builtDebs()]) {
+    const bytes = readFileSync(path);
+    const full = await readDeb(bytes);
+    let length = 64;
+    let fetches = 0;
+    while (true) {
+      const r = await readDebPrefix(bytes.subarray(0, length));
+      fetches++;
+      if (r.complete) {
+        assert.equal(r.deb.control.text, full.control.text);
+        assert.deepEqual([...r.deb.control.files.keys()], [...full.control.files.keys()]);
+        // The reader asks for the control member plus the next header, so the data member is known too.
+        assert.deepEqual(r.deb.data, full.data, `${path}: the data member header is in the prefix`);
+        break;
+      }
+      assert.ok(r.needLength > length && fetches < 10, `${path}: no progress at ${length}`);
+      length = r.needLength;
+    }
+    needed.push(length);
+  }
+  needed.sort((a, b) => a - b);
+  console.log(
+    `deb prefix: ${needed.length} debs; control found from prefixes of ${needed[0]}..${needed.at(-1)} bytes ` +
+      `(median ${needed[needed.length >> 1]})`,
+  );
+});
+
+test('typed errors: not a deb, bad version, missing or unsupported members', async () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const code = async (bytes: Uint8Array): Promise<string> => {
+    try {
+      await readDeb(bytes);
+    } catch (e) {
+      return (e as { code?: string }).code ?? String(e);
+    }
+    return 'no error';
+  };
+  assert.equal(await code(enc('PK\x03\x04 not an ar file')), 'DEB_NOT_DEB');
+  assert.equal(await code(writeAr([{ name: 'foo', data: enc('x') }])), 'DEB_NOT_DEB');
+  assert.equal(await code(writeAr([{ name: 'debian-binary', data: enc('3.0\n') }])), 'DEB_BAD_VERSION');
+  assert.equal(await code(writeAr([{ name: 'debian-binary', data: enc('2.0\n') }])), 'DEB_MISSING_MEMBER');
+  assert.equal(
+    await code(
+      writeAr([
+        { name: 'debian-binary', data: enc('2.0\n') },
+        { name: 'control.tar.lz4', data: enc('x') },
+      ]),
+    ),
+    'DEB_UNSUPPORTED_COMPRESSION',
+  );
+  assert.equal(
+    await code(
+      writeAr([
+        { name: 'debian-binary', data: enc('2.0\n') },
+        { name: 'control.tar.gz', data: enc('not gzip') },
+        { name: 'data.tar', data: enc('') },
+      ]),
+    ),
+    'DEB_CORRUPT_MEMBER',
+  );
+});
