@@ -1,0 +1,49 @@
+/**
+ * The entry shape the archive readers (tar and zip) hand to their callers: what a member is, not what to do with it.
+ * Policy (which names, links, modes and sizes are acceptable) lives in src/upload/, which reads both formats through
+ * this one shape.
+ */
+
+export type ArchiveEntryType =
+  'file' | 'directory' | 'symlink' | 'hardlink' | 'char-device' | 'block-device' | 'fifo';
+
+export interface ArchiveEntry {
+  /** The member name as stored (decoded as UTF-8), not normalized: may hold "./", "../", a leading "/". */
+  name: string;
+  type: ArchiveEntryType;
+  /** Bytes of content that follow (files; symlink targets in zip are not counted here). */
+  size: number;
+  /** Permission bits, including setuid/setgid/sticky (mode & 0o7777). */
+  mode: number;
+  /** Modification time, seconds since the epoch (may be fractional, from pax). */
+  mtime: number;
+  /** Symlink target, or for a hardlink the name of the member it links to. */
+  linkname?: string;
+  devmajor?: number;
+  devminor?: number;
+}
+
+/**
+ * Called once per member, in archive order. `body` yields the member's content; the handler must consume it fully
+ * (or throw) before the reader moves on, which is what keeps reading streamed with backpressure.
+ */
+export type EntryHandler = (entry: ArchiveEntry, body: AsyncIterable<Buffer>) => Promise<void>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes name bytes as UTF-8, or returns undefined when they are not valid UTF-8. */
+export function decodeUtf8Name(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A printable form of undecodable name bytes for messages: valid ASCII kept, other bytes as \xNN. */
+export function escapeNameBytes(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes)
+    out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return out;
+}
