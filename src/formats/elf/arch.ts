@@ -4,9 +4,10 @@
  *
  * - class: x86-64 in ELFCLASS32 is x32; s390 64-bit is s390x; MIPS 64-bit is mips64(el).
  * - byte order: ppc64 (big) vs ppc64el; mips vs mipsel.
- * - ABI flags: ARM EABI5 with EF_ARM_ABI_FLOAT_HARD (the hard-float calling convention) is armhf, without it armel;
- *   the interpreter /lib/ld-linux-armhf.so.3 also means armhf (a few hard-float binaries carry no float flag, e.g.
- *   those with no floating-point arguments built by older tools). MIPS n32 (EF_MIPS_ABI2 in ELFCLASS32) is
+ * - ABI flags: ARM EABI5 with EF_ARM_ABI_FLOAT_HARD (the hard-float calling convention) is armhf, with
+ *   EF_ARM_ABI_FLOAT_SOFT armel. Objects with neither (relocatable .o files never get them) are decided by
+ *   Tag_ABI_VFP_args in .ARM.attributes (1 = VFP registers = armhf), then by the interpreter
+ *   (/lib/ld-linux-armhf.so.3 = armhf), else armel. MIPS n32 (EF_MIPS_ABI2 in ELFCLASS32) is
  *   mipsn32(el); the R6 ISA (EF_MIPS_ARCH_32R6 / 64R6) is mipsr6(el) / mips64r6(el).
  *
  * Only GNU/Linux ports are named (the Hurd and kFreeBSD ports share machines with Linux ones and are told apart by
@@ -19,6 +20,8 @@ export interface ArchInput {
   endian: 'little' | 'big';
   flags: number;
   interpreter?: string | null;
+  /** ARM only: Tag_ABI_VFP_args from .ARM.attributes (1 = arguments in VFP registers), when the file has one. */
+  armVfpArgs?: number | null;
 }
 
 const EM = {
@@ -43,6 +46,7 @@ const EM = {
 } as const;
 
 const EF_ARM_EABIMASK = 0xff000000;
+const EF_ARM_ABI_FLOAT_SOFT = 0x00000200;
 const EF_ARM_ABI_FLOAT_HARD = 0x00000400;
 const EF_MIPS_ABI2 = 0x00000020;
 const EF_MIPS_ARCH = 0xf0000000;
@@ -53,9 +57,10 @@ function arm(i: ArchInput): string | null {
   if (i.endian === 'big') return null; // armeb was never a released Debian port
   const eabi = (i.flags & EF_ARM_EABIMASK) >>> 24;
   if (eabi === 0) return null; // the old ABI ("arm") is long gone
-  if ((i.flags & EF_ARM_ABI_FLOAT_HARD) !== 0 || (i.interpreter ?? '').endsWith('/ld-linux-armhf.so.3'))
-    return 'armhf';
-  return 'armel';
+  if ((i.flags & EF_ARM_ABI_FLOAT_HARD) !== 0) return 'armhf';
+  if ((i.flags & EF_ARM_ABI_FLOAT_SOFT) !== 0) return 'armel';
+  if (i.armVfpArgs !== undefined && i.armVfpArgs !== null) return i.armVfpArgs === 1 ? 'armhf' : 'armel';
+  return (i.interpreter ?? '').endsWith('/ld-linux-armhf.so.3') ? 'armhf' : 'armel';
 }
 
 function mips(i: ArchInput): string {

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { PkgmeError } from '../../errors.ts';
 import { debianArch } from './arch.ts';
+import { SHT_ARM_ATTRIBUTES, armVfpArgs } from './arm-attributes.ts';
 import {
   AddressMap,
   DF_1_PIE,
@@ -214,6 +215,17 @@ function fromDynamic(
   };
 }
 
+const EM_ARM = 40;
+
+/** Tag_ABI_VFP_args, read only for ARM files whose e_flags leave the float ABI open. */
+function armAttributes(src: ByteSource, h: ElfHeader, sections: SectionHeader[]): number | null {
+  if (h.machine !== EM_ARM || (h.flags & 0x600) !== 0) return null;
+  const s = sections.find((x) => x.type === SHT_ARM_ATTRIBUTES);
+  if (s === undefined) return null;
+  const r = readSection(src, s, '.ARM.attributes');
+  return armVfpArgs(r.bytes, h.endian === 'little', r.offset);
+}
+
 function kindOf(h: ElfHeader, pie: boolean, interpreter: string | null, soname: string | null): ElfKind {
   switch (h.type) {
     case 'REL':
@@ -313,7 +325,7 @@ export function parseSource(src: ByteSource, opts: ParseOptions = {}): ElfInfo {
   const linkable = h.type === 'EXEC' || h.type === 'DYN';
   return {
     header: h,
-    debianArch: debianArch({ ...h, interpreter }),
+    debianArch: debianArch({ ...h, interpreter, armVfpArgs: armAttributes(src, h, sections) }),
     kind: kindOf(h, pie, interpreter, soname),
     pie,
     interpreter,

@@ -19,7 +19,7 @@ export class Comparison {
     const a = JSON.stringify(ours, bigints);
     const b = JSON.stringify(theirs, bigints);
     if (a !== b && this.mismatches.length < 200)
-      this.mismatches.push(`${file}: ${field}: ours ${a} readelf ${b}`);
+      this.mismatches.push(`${file}: ${field}: ours ${a} oracle ${b}`);
   }
 
   /** Checks that readelf's machine names and our e_machine values correspond one to one. */
