@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
@@ -23,6 +23,7 @@ import {
   signDetached,
   verifyClearsigned,
   verifyDetached,
+  type PublicKey,
 } from './index.ts';
 
 const DEBIAN_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
@@ -254,4 +255,61 @@ test('malformed wrappers are PGP_MALFORMED', () => {
   ];
   for (const c of cases)
     assert.throws(() => readClearsigned(c), { code: 'PGP_MALFORMED' }, JSON.stringify(c));
+});
+
+test("the machine's apt keyrings (binary and armored) read with the same primary keys as gpg --show-keys", async (t) => {
+  if (!requireTools(t, ['gpg'], 'gnupg')) return;
+  const dirs = ['/usr/share/keyrings', '/etc/apt/trusted.gpg.d'];
+  const paths = dirs
+    .filter((d) => existsSync(d))
+    .flatMap((d) => readdirSync(d).map((f) => join(d, f)))
+    .filter((p) => /\.(gpg|asc)$/.test(p));
+  assert.ok(paths.length > 0, 'no keyring files found');
+  const { dir, done } = tmp();
+  let keys = 0;
+  const asc: PublicKey[] = [];
+  try {
+    for (const path of paths) {
+      const r = spawnSync('gpg', ['--homedir', dir, '--with-colons', '--show-keys', path], {
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      // The fingerprint line that follows each `pub` line is the primary key's.
+      const lines = r.stdout.split('\n');
+      const expected = lines
+        .map((l, i) =>
+          l.startsWith('pub:') ? lines.slice(i + 1).find((x) => x.startsWith('fpr:')) : undefined,
+        )
+        .filter((l): l is string => l !== undefined)
+        .map((l) => l.split(':')[9]!);
+      const ours = await readKeyring(readFileSync(path), path);
+      assert.deepEqual(
+        ours.map((k) => k.getFingerprint().toUpperCase()),
+        expected,
+        path,
+      );
+      keys += ours.length;
+      if (path.endsWith('.asc')) asc.push(...ours);
+    }
+  } finally {
+    done();
+  }
+  // apt's own configuration: the armored keys in trusted.gpg.d verify the InRelease files too.
+  let verified = 0;
+  if (asc.length > 0) {
+    for (const f of inReleaseFiles()) verified += (await verifyClearsigned(f.text, asc)).signers.length;
+  }
+  console.log(
+    `keyrings: ${paths.length} files, ${keys} keys equal to gpg --show-keys; ${verified} InRelease signatures via trusted.gpg.d`,
+  );
+});
+
+test('keybox files and garbage are PGP_BAD_KEY', async () => {
+  const kbx = new Uint8Array(32);
+  kbx.set(new TextEncoder().encode('KBXf'), 8);
+  await assert.rejects(readKeyring(kbx), { code: 'PGP_BAD_KEY' });
+  await assert.rejects(readKeyring(new Uint8Array([1, 2, 3, 4])), { code: 'PGP_BAD_KEY' });
+  await assert.rejects(readKeyring('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n'), {
+    code: 'PGP_BAD_KEY',
+  });
 });
