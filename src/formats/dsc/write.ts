@@ -1,0 +1,186 @@
+/**
+ * Writes a Debian source package from a tree (upstream files + debian/), like `dpkg-source -b` does:
+ *
+ *  - 3.0 (quilt):  <src>_<upstream>.orig.tar.{xz,gz}  (the tree without debian/, under <src>-<upstream>/)
+ *                  <src>_<version>.debian.tar.xz      (debian/ only)
+ *                  <src>_<version>.dsc
+ *  - 3.0 (native): <src>_<version>.tar.xz             (the whole tree, under <src>-<version>/)
+ *                  <src>_<version>.dsc
+ * (<version> without its epoch, as in every Debian file name.)
+ *
+ * Reproducible: entries sorted, owner root, every mtime = `mtime` (pass the changelog date, as dpkg-source uses
+ * SOURCE_DATE_EPOCH), single-threaded xz, gzip without a name or time. The same tree and options give
+ * byte-identical files. The tarballs are streamed to disk through the hashers, so large trees are never held in
+ * memory. The orig tarball is made from the same tree, so a quilt package never needs patches.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PkgmeError } from '../../errors.ts';
+import { createCompressor } from '../compress/index.ts';
+import { formatParagraph, parseDeb822, type Paragraph } from '../deb822/index.ts';
+import { walkTree } from '../tar/write-walk.ts';
+import { tarStream, type TarEntry } from '../tar/write.ts';
+import { parseVersion } from '../version/parse.ts';
+import { dscParagraph, type DscFile } from './fields.ts';
+
+export type SourceFormat = '3.0 (quilt)' | '3.0 (native)';
+
+export interface WriteSourceOptions {
+  /** Directory holding the upstream files and debian/ (what `dpkg-source -b` is given). */
+  tree: string;
+  /** Where the files are written (created if needed). */
+  outDir: string;
+  format: SourceFormat;
+  /** Full version, e.g. `1:2.3-1`; quilt needs a revision, native must not have one. */
+  version: string;
+  /** Modification time of every tar entry, in seconds (the changelog date). */
+  mtime: number;
+  /** Compression of the orig tarball (quilt only). Default xz. */
+  origCompression?: 'xz' | 'gzip';
+  /** debian/control's paragraphs; read from `tree`/debian/control when omitted. */
+  control?: Paragraph[];
+}
+
+export interface WrittenSource {
+  /** Path of the .dsc. */
+  dsc: string;
+  /** The .dsc's text. */
+  dscText: string;
+  /** The tarballs, as listed in the .dsc. */
+  files: DscFile[];
+}
+
+const SOURCE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+
+function sourceError(
+  code: string,
+  problem: string,
+  hint: string,
+  details: Record<string, unknown> = {},
+): PkgmeError {
+  return new PkgmeError(code, problem, 'input', { hint, details });
+}
+
+/** Counts and hashes the bytes flowing to disk, so each tarball is read only once. */
+class Digests extends Transform {
+  size = 0;
+  private readonly md5 = createHash('md5');
+  private readonly sha1 = createHash('sha1');
+  private readonly sha256 = createHash('sha256');
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.size += chunk.length;
+    this.md5.update(chunk);
+    this.sha1.update(chunk);
+    this.sha256.update(chunk);
+    done(null, chunk);
+  }
+
+  result(name: string): DscFile {
+    return {
+      name,
+      size: this.size,
+      md5: this.md5.digest('hex'),
+      sha1: this.sha1.digest('hex'),
+      sha256: this.sha256.digest('hex'),
+    };
+  }
+}
+
+/** Puts every entry under `prefix/` (the top directory of the tarball). */
+function under(prefix: string, entries: TarEntry[]): TarEntry[] {
+  return entries.map((e) => {
+    const path = e.path === '' ? prefix : `${prefix}/${e.path}`;
+    return e.type === 'hardlink' ? { ...e, path, target: `${prefix}/${e.target}` } : { ...e, path };
+  });
+}
+
+async function writeTarball(
+  outDir: string,
+  name: string,
+  entries: TarEntry[],
+  compression: 'xz' | 'gzip',
+  mtime: number,
+): Promise<DscFile> {
+  const digests = new Digests();
+  const final = join(outDir, name);
+  const partial = `${final}.partial`;
+  await pipeline(
+    tarStream(entries, { mtime, dotSlash: false, sort: true }),
+    createCompressor(compression, { level: compression === 'xz' ? 6 : 9 }),
+    digests,
+    createWriteStream(partial),
+  );
+  await rename(partial, final);
+  return digests.result(name);
+}
+
+async function readControl(tree: string): Promise<Paragraph[]> {
+  const path = join(tree, 'debian', 'control');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw sourceError('DSC_BAD_CONTROL', `${path} cannot be read`, 'The tree needs a debian/control file.', {
+      path,
+    });
+  }
+  return parseDeb822(text, { source: path });
+}
+
+/** Writes the source package; returns the .dsc path, its text and the tarballs. */
+export async function writeSourcePackage(opts: WriteSourceOptions): Promise<WrittenSource> {
+  const control = opts.control ?? (await readControl(opts.tree));
+  const source = control[0]?.get('Source') ?? '';
+  if (!SOURCE_NAME.test(source)) {
+    throw sourceError(
+      'DSC_BAD_CONTROL',
+      `debian/control: source package name '${source}' is not valid`,
+      'Use lower-case letters, digits and + - . (at least two characters, starting with a letter or digit).',
+      { source },
+    );
+  }
+  const v = parseVersion(opts.version);
+  const noEpoch = `${v.upstream}${v.revision === '' ? '' : `-${v.revision}`}`;
+  if (opts.format === '3.0 (quilt)' && v.revision === '') {
+    throw sourceError(
+      'DSC_FORMAT_VERSION',
+      `source format '3.0 (quilt)' needs a Debian revision, version '${opts.version}' has none`,
+      "Add a revision (e.g. '-1'), or use '3.0 (native)'.",
+      { version: opts.version },
+    );
+  }
+  if (opts.format === '3.0 (native)' && v.revision !== '') {
+    throw sourceError(
+      'DSC_FORMAT_VERSION',
+      `source format '3.0 (native)' must not have a Debian revision, version '${opts.version}' has '${v.revision}'`,
+      "Drop the revision, or use '3.0 (quilt)'.",
+      { version: opts.version },
+    );
+  }
+  await mkdir(opts.outDir, { recursive: true });
+  const files: DscFile[] = [];
+  if (opts.format === '3.0 (quilt)') {
+    const upstream = under(`${source}-${v.upstream}`, await walkTree(opts.tree, { exclude: ['debian'] }));
+    const ext = opts.origCompression === 'gzip' ? 'gz' : 'xz';
+    const orig = `${source}_${v.upstream}.orig.tar.${ext}`;
+    files.push(await writeTarball(opts.outDir, orig, upstream, opts.origCompression ?? 'xz', opts.mtime));
+    const debian = under('debian', await walkTree(join(opts.tree, 'debian')));
+    files.push(
+      await writeTarball(opts.outDir, `${source}_${noEpoch}.debian.tar.xz`, debian, 'xz', opts.mtime),
+    );
+  } else {
+    const all = under(`${source}-${noEpoch}`, await walkTree(opts.tree));
+    files.push(await writeTarball(opts.outDir, `${source}_${noEpoch}.tar.xz`, all, 'xz', opts.mtime));
+  }
+  const dscText = formatParagraph(
+    dscParagraph({ format: opts.format, version: opts.version, control, files }),
+  );
+  const dsc = join(opts.outDir, `${source}_${noEpoch}.dsc`);
+  await writeFile(dsc, dscText);
+  return { dsc, dscText, files };
+}
