@@ -5,83 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeAr } from '../ar/write.ts';
-import { readAr } from '../ar/read.ts';
 import { parseDeb822 } from '../deb822/index.ts';
-import { cacheDir, requireTools, run } from '../../testing/env.ts';
+import { requireTools, run } from '../../testing/env.ts';
+import { builtDebs, realDebs } from './fixtures.ts';
 import { formatListing, modeString } from './listing.ts';
 import { DebFile, readDeb, readDebPrefix } from './read.ts';
-
-/** Varied on purpose: big data, arch:all, python, fonts, docs, multi-arch libraries, conffiles + scripts. */
-export const REAL_DEBS = [
-  'hello',
-  'libc6',
-  'libpng16-16',
-  'zlib1g',
-  'libllvm14',
-  'debconf',
-  'python3-six',
-  'libzstd1',
-  'fonts-dejavu-core',
-  'bash-doc',
-  'libssl3',
-  'cron',
-  'base-files',
-];
-
-/** Downloads (once) and returns the paths of the real .debs. */
-export function realDebs(): string[] {
-  const dir = cacheDir('debs');
-  const have = () => readdirSync(dir).filter((f) => f.endsWith('.deb'));
-  const missing = REAL_DEBS.filter((p) => !have().some((f) => f.startsWith(`${p}_`)));
-  if (missing.length > 0) execFileSync('apt-get', ['download', ...missing], { cwd: dir, stdio: 'ignore' });
-  return REAL_DEBS.map((p) =>
-    join(
-      dir,
-      have().find((f) => f.startsWith(`${p}_`))!,
-    ),
-  );
-}
-
-/** Packages dpkg-deb builds here: control/data in gzip, xz, zstd, none; plus a data.tar.bz2 re-packed by bzip2. */
-export function builtDebs(): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'pkgme-debread-'));
-  const root = join(dir, 'pkg');
-  mkdirSync(join(root, 'DEBIAN'), { recursive: true });
-  mkdirSync(join(root, 'usr/share/doc/x'), { recursive: true });
-  mkdirSync(join(root, 'etc'), { recursive: true });
-  writeFileSync(
-    join(root, 'DEBIAN/control'),
-    'Package: x\nVersion: 1:2.0-1\nArchitecture: all\nMaintainer: A <a@example.org>\nDescription: test\n long text\n .\n more\n',
-  );
-  writeFileSync(join(root, 'DEBIAN/postinst'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-  writeFileSync(join(root, 'DEBIAN/conffiles'), '/etc/x.conf\n');
-  writeFileSync(join(root, 'etc/x.conf'), 'a=1\n');
-  writeFileSync(join(root, 'usr/share/doc/x/README'), 'read me\n'.repeat(100));
-  const out: string[] = [];
-  for (const z of ['gzip', 'xz', 'zstd', 'none']) {
-    const deb = join(dir, `x-${z}.deb`);
-    execFileSync('dpkg-deb', ['--root-owner-group', `-Z${z}`, '--build', root, deb], { stdio: 'ignore' });
-    out.push(deb);
-  }
-  const plain = readAr(readFileSync(out[3]!));
-  const bz = execFileSync('bzip2', ['-9c'], { input: plain[2]!.data });
-  const deb = join(dir, 'x-bzip2.deb');
-  writeFileSync(
-    deb,
-    writeAr([
-      { name: 'debian-binary', data: plain[0]!.data },
-      { name: 'control.tar', data: plain[1]!.data },
-      { name: 'data.tar.bz2', data: bz },
-    ]),
-  );
-  out.push(deb);
-  return out;
-}
 
 /** Undoes GNU tar's name quoting (\\ooo octal escapes and \\\\) in `tar -tv` output. */
 function unquote(s: string): string {
