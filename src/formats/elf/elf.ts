@@ -40,6 +40,7 @@ import type {
   ProgramHeader,
   SectionHeader,
 } from './types.ts';
+import { countFromRelocations } from './relocs.ts';
 import { type Region, VersionResolver, parseVerdef, parseVerneed } from './versions.ts';
 
 export { isElf } from './header.ts';
@@ -198,10 +199,17 @@ function fromDynamic(
       const gnuHash = addr(DT.GNU_HASH);
       let count = 0;
       if (hash !== undefined) {
-        const r = readAt(src, map, hash, 8, 'DT_HASH', at);
-        count = countFromHash(r, little, maxCount, r.offset);
+        // nchain is the symbol count by definition. s390x and alpha use 8-byte hash words.
+        const wide = h.class === 64 && (h.machine === EM_S390 || h.machine === EM_ALPHA);
+        const r = readAt(src, map, hash, wide ? 16 : 8, 'DT_HASH', at);
+        count = countFromHash(r, little, wide, maxCount, r.offset);
       } else if (gnuHash !== undefined) {
-        count = countFromGnuHash(src, h, map.locate(gnuHash, 'DT_GNU_HASH', at), maxCount);
+        count = Math.max(
+          countFromGnuHash(src, h, map.locate(gnuHash, 'DT_GNU_HASH', at), maxCount),
+          countFromRelocations(src, h, map, dyn, at),
+        );
+        if (count > maxCount)
+          throw corrupt('DT_SYMTAB', at, `${count} symbols do not fit in the segment`, count);
       }
       const versym = addr(DT.VERSYM);
       return {
@@ -216,6 +224,8 @@ function fromDynamic(
 }
 
 const EM_ARM = 40;
+const EM_S390 = 22;
+const EM_ALPHA = 0x9026;
 
 /** Tag_ABI_VFP_args, read only for ARM files whose e_flags leave the float ABI open. */
 function armAttributes(src: ByteSource, h: ElfHeader, sections: SectionHeader[]): number | null {

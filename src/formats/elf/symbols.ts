@@ -56,9 +56,16 @@ export function decodeSymbols(h: ElfHeader, s: SymbolTableInput, onlyUndefined: 
 }
 
 /** Symbol count from DT_HASH: nchain, the second word of the table. */
-export function countFromHash(hash: Region, little: boolean, maxCount: number, at: number): number {
-  if (hash.bytes.length < 8) throw corrupt('DT_HASH', at, 'the hash table header is cut short');
-  const n = new Fields(hash.bytes, little).u32(4);
+export function countFromHash(
+  hash: Region,
+  little: boolean,
+  wide: boolean,
+  maxCount: number,
+  at: number,
+): number {
+  if (hash.bytes.length < (wide ? 16 : 8)) throw corrupt('DT_HASH', at, 'the hash table header is cut short');
+  const f = new Fields(hash.bytes, little);
+  const n = wide ? f.u64(8) : f.u32(4);
   if (n > maxCount)
     throw corrupt('DT_HASH nchain', at, `claims ${n} symbols, more than the file can hold`, n);
   return n;

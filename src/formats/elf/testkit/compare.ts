@@ -1,7 +1,7 @@
 /**
  * Test-only: compares parseElf's facts with readelf's, field by field, and counts what was compared.
  */
-import type { DynamicSymbol, ElfInfo } from '../types.ts';
+import type { DynamicSymbol, ElfInfo, SectionHeader } from '../types.ts';
 import type { ReadelfFacts, ReadelfHeader } from './readelf.ts';
 
 const bigints = (_k: string, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v);
@@ -41,7 +41,9 @@ export class Comparison {
  * How readelf prints a dynamic symbol's name with its version. The linker's marker symbols for version definitions
  * (an ABS symbol named like the version it defines, e.g. ATTR_1.0 in libattr) are printed without the suffix.
  */
-export function displayName(s: DynamicSymbol): string {
+export function displayName(s: DynamicSymbol, sections: SectionHeader[] = []): string {
+  // readelf names an unnamed STT_SECTION symbol after its section.
+  if (s.type === 3 && s.name === '' && s.shndx < sections.length) return sections[s.shndx]!.name;
   const v = s.version;
   if (v === null || (v.kind !== 'needed' && v.name === s.name)) return s.name;
   if (v.kind === 'needed') return `${s.name}@${v.name} (${v.index})`;
@@ -63,15 +65,20 @@ export function compareHeader(c: Comparison, info: ElfInfo, r: ReadelfHeader, fi
   set.add(h.machine);
 }
 
-/** `sectionless`: the file's section headers were removed, so only what survives that is compared. */
+/**
+ * `original`: set when `info` comes from a copy whose section headers were removed and `r`/`hdr` describe the
+ * original; then only what survives the removal is compared (section names come from the original).
+ */
 export function compareFile(
   c: Comparison,
   info: ElfInfo,
   r: ReadelfFacts,
   hdr: ReadelfHeader,
-  sectionless = false,
-  file = r.file,
+  original?: { info: ElfInfo; file: string },
 ): void {
+  const sectionless = original !== undefined;
+  const file = original?.file ?? r.file;
+  const sections = original?.info.sections ?? info.sections;
   c.files++;
   compareHeader(c, info, hdr, file);
   if (!sectionless) {
@@ -117,7 +124,7 @@ export function compareFile(
     c.symbols++;
     c.fields += 7;
     if (
-      displayName(s) !== t.display ||
+      displayName(s, sections) !== t.display ||
       BigInt(s.value) !== t.value ||
       s.size !== t.size ||
       s.type !== t.type ||
@@ -128,7 +135,7 @@ export function compareFile(
       c.eq(
         file,
         `symbol ${i}`,
-        [displayName(s), s.value.toString(16), s.size, s.type, s.bind, s.visibility, s.shndx],
+        [displayName(s, sections), s.value.toString(16), s.size, s.type, s.bind, s.visibility, s.shndx],
         [t.display, t.value.toString(16), t.size, t.type, t.bind, t.vis, t.ndx],
       );
     }

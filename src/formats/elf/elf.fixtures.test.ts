@@ -1,0 +1,68 @@
+/**
+ * Oracle test on binaries compiled here for six architectures (native gcc and the cross compilers): every fact is
+ * compared with readelf; the Debian architecture with dpkg-architecture for the compiler's triplet; the section-less
+ * copies (program-header fallback) with readelf on the original file; static/stripped/kind with how they were built.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { hasCommand, inCI, requireTools } from '../../testing/env.ts';
+import { parseElf, readElfFile } from './elf.ts';
+import { Comparison, compareFile } from './testkit/compare.ts';
+import { archForTriplet } from './testkit/files.ts';
+import { TOOLCHAINS, buildFixtures } from './testkit/fixtures.ts';
+import { readelfBatches } from './testkit/readelf.ts';
+
+for (const compiler of TOOLCHAINS) {
+  test(`fixtures built with ${compiler} agree with readelf and dpkg-architecture`, async (t) => {
+    if (!requireTools(t, ['readelf', 'dpkg-architecture'], 'binutils dpkg-dev')) return;
+    if (!hasCommand(compiler)) {
+      const reason = `missing ${compiler} (apt-get install gcc-${compiler.replace(/-gcc$/, '')})`;
+      if (inCI) throw new Error(`CI must have every cross compiler: ${reason}`);
+      t.skip(reason);
+      return;
+    }
+    const set = buildFixtures(compiler);
+    const arch = archForTriplet(set.triplet);
+    const c = new Comparison();
+    const originals = new Map<string, string[]>();
+    for (const [copy, orig] of set.sectionless) originals.set(orig, [...(originals.get(orig) ?? []), copy]);
+    await readelfBatches([...set.files.values()], { batch: 20, parallel: 1 }, (dyn, hdr) => {
+      const info = readElfFile(dyn.file);
+      compareFile(c, info, dyn, hdr);
+      c.eq(dyn.file, 'Debian architecture', info.debianArch, arch);
+      for (const copy of originals.get(dyn.file) ?? []) {
+        const bare = readElfFile(copy);
+        compareFile(c, bare, dyn, hdr, { info, file: copy });
+        c.eq(copy, 'Debian architecture', bare.debianArch, arch);
+        c.eq(copy, 'dynamic source', bare.dynamicSource, 'program-headers');
+      }
+    });
+    const info = (name: string) => readElfFile(set.files.get(name)!);
+    // Facts fixed by how the files were built (the build command is the oracle here).
+    for (const [name] of set.files) {
+      const i = info(name);
+      c.eq(name, 'static', i.static, set.staticNames.has(name));
+      const full = parseElf(readFileSync(set.files.get(name)!));
+      c.eq(
+        name,
+        'undefined-only option',
+        parseElf(readFileSync(set.files.get(name)!), { symbols: 'undefined' }).undefinedSymbols,
+        full.undefinedSymbols,
+      );
+    }
+    c.eq('app-stripped', 'stripped', info('app-stripped').stripped, true);
+    c.eq('app-runpath', 'stripped', info('app-runpath').stripped, false);
+    c.eq('libdemo.so.1', 'kind', info('libdemo.so.1').kind, 'shared-library');
+    c.eq('demo.o', 'kind', info('demo.o').kind, 'relocatable');
+    c.eq('app-nopie', 'kind', info('app-nopie').kind, 'executable');
+    c.eq('app-runpath', 'RUNPATH keeps $ORIGIN', info('app-runpath').runpath, ['$ORIGIN/../lib']);
+    console.log(
+      `elf fixtures ${set.triplet} (${arch}, ${set.withLibc ? 'with libc' : '-nostdlib'}): ${c.files} files ` +
+        `(${set.sectionless.size} without section headers), ${c.fields} fields, ${c.symbols} symbols`,
+    );
+    assert.deepEqual(c.mismatches, []);
+    assert.deepEqual(c.machineMismatches(), []);
+    assert.equal(c.files, set.files.size + set.sectionless.size);
+  });
+}
