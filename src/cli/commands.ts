@@ -3,7 +3,9 @@
  * and exports `register(program)`.
  */
 import type { Command } from 'commander';
+import { register as registerDeb } from './commands/deb.ts';
 
-export function registerCommands(_program: Command): void {
+export function registerCommands(program: Command): void {
+  registerDeb(program);
   // Commands are added here as the core grows.
 }
