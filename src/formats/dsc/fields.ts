@@ -56,26 +56,11 @@ export const DSC_FIELD_ORDER = [
   'Files',
 ] as const;
 
-/** Source-stanza fields dpkg-source copies into the .dsc as they are. */
+/** Source-stanza fields dpkg-source copies into the .dsc as they are (Vcs-* included). */
 const COPIED = new Set(
-  [
-    'Source',
-    'Maintainer',
-    'Origin',
-    'Homepage',
-    'Standards-Version',
-    'Vcs-Browser',
-    'Vcs-Arch',
-    'Vcs-Bzr',
-    'Vcs-Cvs',
-    'Vcs-Darcs',
-    'Vcs-Git',
-    'Vcs-Hg',
-    'Vcs-Mtn',
-    'Vcs-Svn',
-    'Testsuite',
-    'Testsuite-Triggers',
-  ].map((f) => f.toLowerCase()),
+  ['Source', 'Maintainer', 'Origin', 'Homepage', 'Standards-Version', 'Testsuite', 'Testsuite-Triggers']
+    .concat(DSC_FIELD_ORDER.filter((f) => f.startsWith('Vcs-')))
+    .map((f) => f.toLowerCase()),
 );
 
 const BUILD_RELATION = /^build-(depends|conflicts)(-arch|-indep)?$/i;

@@ -7,7 +7,6 @@
  * nothing that could reach outside the .dsc's directory when the files are opened next to it. The three checksum
  * tables must agree on names and sizes.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -16,6 +15,7 @@ import { decodeDeb822, parseDeb822, parseFileList, type Paragraph } from '../deb
 import { isClearsigned, readClearsigned } from '../openpgp/clearsign.ts';
 import { readTar, type ArchiveEntry } from '../tar/read.ts';
 import { parseVersion, type DebVersion } from '../version/parse.ts';
+import { digestFile } from './digest.ts';
 
 /** A .dsc is a few KiB; anything past this is not one. */
 export const MAX_DSC_BYTES = 1 << 20;
@@ -181,22 +181,6 @@ export async function readDsc(path: string): Promise<Dsc> {
   const st = await stat(path);
   if (st.size > MAX_DSC_BYTES) return parseDsc(new Uint8Array(st.size), path); // reports DSC_TOO_LARGE
   return parseDsc(await readFile(path), path);
-}
-
-async function digestFile(
-  path: string,
-): Promise<{ size: number; md5: string; sha1: string; sha256: string }> {
-  const md5 = createHash('md5');
-  const sha1 = createHash('sha1');
-  const sha256 = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    md5.update(chunk);
-    sha1.update(chunk);
-    sha256.update(chunk);
-  }
-  return { size, md5: md5.digest('hex'), sha1: sha1.digest('hex'), sha256: sha256.digest('hex') };
 }
 
 /**

@@ -13,11 +13,9 @@
  * byte-identical files. The tarballs are streamed to disk through the hashers, so large trees are never held in
  * memory. The orig tarball is made from the same tree, so a quilt package never needs patches.
  */
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PkgmeError } from '../../errors.ts';
 import { createCompressor } from '../compress/index.ts';
@@ -25,6 +23,7 @@ import { formatParagraph, parseDeb822, type Paragraph } from '../deb822/index.ts
 import { walkTree } from '../tar/write-walk.ts';
 import { tarStream, type TarEntry } from '../tar/write.ts';
 import { parseVersion } from '../version/parse.ts';
+import { DigestStream } from './digest.ts';
 import { dscParagraph, type DscFile } from './fields.ts';
 
 export type SourceFormat = '3.0 (quilt)' | '3.0 (native)';
@@ -65,32 +64,6 @@ function sourceError(
   return new PkgmeError(code, problem, 'input', { hint, details });
 }
 
-/** Counts and hashes the bytes flowing to disk, so each tarball is read only once. */
-class Digests extends Transform {
-  size = 0;
-  private readonly md5 = createHash('md5');
-  private readonly sha1 = createHash('sha1');
-  private readonly sha256 = createHash('sha256');
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.size += chunk.length;
-    this.md5.update(chunk);
-    this.sha1.update(chunk);
-    this.sha256.update(chunk);
-    done(null, chunk);
-  }
-
-  result(name: string): DscFile {
-    return {
-      name,
-      size: this.size,
-      md5: this.md5.digest('hex'),
-      sha1: this.sha1.digest('hex'),
-      sha256: this.sha256.digest('hex'),
-    };
-  }
-}
-
 /** Puts every entry under `prefix/` (the top directory of the tarball). */
 function under(prefix: string, entries: TarEntry[]): TarEntry[] {
   return entries.map((e) => {
@@ -106,7 +79,7 @@ async function writeTarball(
   compression: 'xz' | 'gzip',
   mtime: number,
 ): Promise<DscFile> {
-  const digests = new Digests();
+  const digests = new DigestStream();
   const final = join(outDir, name);
   const partial = `${final}.partial`;
   await pipeline(
@@ -116,7 +89,7 @@ async function writeTarball(
     createWriteStream(partial),
   );
   await rename(partial, final);
-  return digests.result(name);
+  return { name, ...digests.digests() };
 }
 
 async function readControl(tree: string): Promise<Paragraph[]> {

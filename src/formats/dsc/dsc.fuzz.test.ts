@@ -1,0 +1,32 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fuzz } from '../../testing/fuzz.ts';
+import { cacheDir } from '../../testing/env.ts';
+import { parseDsc } from './read.ts';
+import { MTIME, makeTree } from './tree.fixture.ts';
+import { writeSourcePackage } from './write.ts';
+
+test('fuzz: .dsc parsing throws only PkgmeError', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'pkgme-dscf-'));
+  try {
+    const tree = join(work, 'tree');
+    makeTree(tree, { version: '1:1.0-1', format: '3.0 (quilt)' });
+    const ours = await writeSourcePackage({
+      tree,
+      outDir: join(work, 'out'),
+      format: '3.0 (quilt)',
+      version: '1:1.0-1',
+      mtime: MTIME,
+    });
+    const seeds = [new TextEncoder().encode(ours.dscText)];
+    // Real signed .dsc files, when read.test.ts has fetched them.
+    const real = cacheDir('dsc-real');
+    for (const f of readdirSync(real).filter((n) => n.endsWith('.dsc')))
+      seeds.push(readFileSync(join(real, f)));
+    await fuzz({ name: 'dsc', seeds, maxLen: 1 << 16, run: (input) => parseDsc(input) });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
