@@ -65,12 +65,35 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
   let sepLine = firstLine;
   let para: Paragraph | null = null;
   let names: string[] = [];
+  let raws: string[] = [];
   let seen: Set<string> | null = null;
   let fieldName = '';
   let rawStart = 0;
   let fieldEnd = 0;
 
+  // Field names repeat in every paragraph of an index (Package, Version, …): a per-parse cache keyed by the first
+  // character finds them with startsWith, without slicing or re-validating a name per line. Bounded per key so
+  // hostile input with many distinct names cannot make the lookup quadratic.
+  const nameCache: string[][] = [];
+  const cachedName = (c: number, lineEnd: number): string | undefined => {
+    const list = nameCache[c & 127];
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const n = list[i]!;
+      const colon = pos + n.length;
+      if (colon < lineEnd && text.charCodeAt(colon) === 58 && text.startsWith(n, pos)) return n;
+    }
+    return undefined;
+  };
+
   const startField = (lineEnd: number): void => {
+    const hit = cachedName(text.charCodeAt(pos), lineEnd);
+    if (hit !== undefined) {
+      addName(hit);
+      rawStart = pos + hit.length + 1;
+      fieldEnd = lineEnd;
+      return;
+    }
     let colon = -1;
     for (let i = pos; i < lineEnd; i++) {
       if (text.charCodeAt(i) === 58) {
@@ -99,6 +122,16 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
         'field names are printable ASCII without spaces, written right before the colon ("Name: value")',
       );
     }
+    const key = name.charCodeAt(0) & 127;
+    const list = nameCache[key] ?? (nameCache[key] = []);
+    if (list.length < 16) list.push(name);
+    addName(name);
+    rawStart = colon + 1;
+    fieldEnd = lineEnd;
+  };
+
+  /** Records the current field's name, enforcing dpkg's rule: no field twice per paragraph (case-insensitive). */
+  const addName = (name: string): void => {
     if (seen !== null) {
       const key = name.toLowerCase();
       if (seen.has(key)) throw duplicate(name);
@@ -110,8 +143,6 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
     }
     names.push(name);
     fieldName = name;
-    rawStart = colon + 1;
-    fieldEnd = lineEnd;
   };
 
   const duplicate = (name: string): PkgmeError =>
@@ -126,7 +157,7 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
     );
 
   const finishField = (): void => {
-    para!.pushRawUnchecked(fieldName, text.slice(rawStart, fieldEnd));
+    raws.push(text.slice(rawStart, fieldEnd));
   };
 
   while (pos < len) {
@@ -147,10 +178,9 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
           'a line starting with a space or tab continues the field above it; remove the indentation',
         );
       } else {
-        para = new Paragraph();
-        para.leading = text.slice(sepStart, pos);
-        para.line = line;
         names = [];
+        raws = [];
+        para = Paragraph.fromParsed(names, raws, text.slice(sepStart, pos), line);
         seen = null;
         startField(lineEnd);
       }
