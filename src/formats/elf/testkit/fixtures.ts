@@ -88,7 +88,7 @@ function libcFile(compiler: string, name: string): boolean {
 
 /** Removes the section header table from a copy: e_shoff, e_shnum and e_shstrndx become 0. */
 export function dropSectionHeaders(bytes: Uint8Array): Uint8Array {
-  const out = bytes.slice();
+  const out = new Uint8Array(bytes); // a copy (Buffer#slice would share memory)
   const is64 = out[4] === 2;
   const little = out[5] === 1;
   const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
