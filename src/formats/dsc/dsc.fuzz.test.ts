@@ -5,21 +5,12 @@ import { test } from 'node:test';
 import { fuzz } from '../../testing/fuzz.ts';
 import { cacheDir } from '../../testing/env.ts';
 import { parseDsc } from './read.ts';
-import { MTIME, makeTree } from './tree.fixture.ts';
-import { writeSourcePackage } from './write.ts';
+import { writeFixturePackage } from './tree.fixture.ts';
 
 test('fuzz: .dsc parsing throws only PkgmeError', async () => {
   const work = mkdtempSync(join(tmpdir(), 'pkgme-dscf-'));
   try {
-    const tree = join(work, 'tree');
-    makeTree(tree, { version: '1:1.0-1', format: '3.0 (quilt)' });
-    const ours = await writeSourcePackage({
-      tree,
-      outDir: join(work, 'out'),
-      format: '3.0 (quilt)',
-      version: '1:1.0-1',
-      mtime: MTIME,
-    });
+    const ours = await writeFixturePackage(work, '1:1.0-1', '3.0 (quilt)');
     const seeds = [new TextEncoder().encode(ours.dscText)];
     // Real signed .dsc files, when read.test.ts has fetched them.
     const real = cacheDir('dsc-real');

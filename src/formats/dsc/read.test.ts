@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -17,9 +16,10 @@ import * as openpgp from 'openpgp';
 import { PkgmeError } from '../../errors.ts';
 import { cacheDir, hasCommand, requireTools } from '../../testing/env.ts';
 import { clearsign } from '../openpgp/sign.ts';
+import { aptSourcesParagraphs, privateSourcesApt } from '../version/apt-index.fixture.ts';
 import { listDscContents, parseDsc, readDsc, verifyDscFiles } from './read.ts';
-import { MTIME, makeTree } from './tree.fixture.ts';
-import { writeSourcePackage, type WrittenSource } from './write.ts';
+import { MTIME, writeFixturePackage } from './tree.fixture.ts';
+import type { WrittenSource } from './write.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'pkgme-dscr-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -27,16 +27,8 @@ let good: WrittenSource;
 let goodDir: string;
 
 before(async () => {
-  const tree = join(work, 'tree');
-  makeTree(tree, { version: '1.0-1', format: '3.0 (quilt)' });
+  good = await writeFixturePackage(work, '1.0-1', '3.0 (quilt)', 'good');
   goodDir = join(work, 'good');
-  good = await writeSourcePackage({
-    tree,
-    outDir: goodDir,
-    format: '3.0 (quilt)',
-    version: '1.0-1',
-    mtime: MTIME,
-  });
 });
 
 /** A copy of the good package in a fresh directory, with the .dsc text changed by `edit`. */
@@ -64,6 +56,13 @@ function dpkgSourceAccepts(dsc: string): boolean {
 
 test('hostile or broken .dsc files fail with typed errors, where dpkg-source also refuses them', async (t) => {
   const orig = good.files[0]!.name;
+  /** The good package with its orig tarball's bytes changed. */
+  const withOrig = (change: (b: Buffer) => Uint8Array) => {
+    const p = variant((s) => s);
+    const f = join(p, '..', orig);
+    writeFileSync(f, change(readFileSync(f)));
+    return p;
+  };
   const cases: Array<{ name: string; path: () => string; code: string; dpkgRefuses: boolean }> = [
     {
       name: 'name with ..',
@@ -115,25 +114,13 @@ test('hostile or broken .dsc files fail with typed errors, where dpkg-source als
     },
     {
       name: 'corrupt file',
-      path: () => {
-        const p = variant((s) => s);
-        const f = join(p, '..', orig);
-        const b = readFileSync(f);
-        b[b.length >> 1] ^= 0xff;
-        writeFileSync(f, b);
-        return p;
-      },
+      path: () => withOrig((b) => b.map((x, i) => (i === b.length >> 1 ? x ^ 0xff : x))),
       code: 'DSC_CHECKSUM_MISMATCH',
       dpkgRefuses: true,
     },
     {
       name: 'truncated file',
-      path: () => {
-        const p = variant((s) => s);
-        const f = join(p, '..', orig);
-        writeFileSync(f, readFileSync(f).subarray(0, 100));
-        return p;
-      },
+      path: () => withOrig((b) => b.subarray(0, 100)),
       code: 'DSC_CHECKSUM_MISMATCH',
       dpkgRefuses: true,
     },
@@ -195,21 +182,10 @@ function fetchRealSources(): string[] {
   for (const pkg of want) {
     if (readdirSync(dir).some((f) => f.startsWith(`${pkg}_`) && f.endsWith('.dsc'))) continue;
     if (!existsSync(lists)) return [];
-    const sources = join(cacheDir('apt-sources'), 'debian.sources');
-    mkdirSync(dir, { recursive: true });
-    spawnSync(
-      'apt-get',
-      [
-        'source',
-        '--download-only',
-        '-qq',
-        `-o=Dir::Etc::sourcelist=${sources}`,
-        '-o=Dir::Etc::sourceparts=-',
-        `-o=Dir::State::Lists=${lists}`,
-        pkg,
-      ],
-      { cwd: dir, stdio: 'ignore' },
-    );
+    spawnSync('apt-get', ['source', '--download-only', ...privateSourcesApt(), pkg], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
   }
   return readdirSync(dir)
     .filter((f) => f.endsWith('.dsc'))
@@ -219,7 +195,6 @@ function fetchRealSources(): string[] {
 test('real archive .dsc files: parsed, verified, and listed like GNU tar lists them', async (t) => {
   if (!requireTools(t, ['apt-get', 'tar'], 'apt tar')) return;
   // The Sources lists come from the relation tests' fixture; make sure they exist.
-  const { aptSourcesParagraphs } = await import('../version/apt-index.fixture.ts');
   if (!existsSync(join(cacheDir('apt-sources'), 'lists'))) aptSourcesParagraphs();
   const dscs = fetchRealSources();
   assert.ok(dscs.length >= 2, 'apt-get source must fetch hello and base-files');

@@ -15,6 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { writeSourcePackage, type SourceFormat, type WrittenSource } from './write.ts';
 
 export const CONTROL = `Source: hello-pkgme
 Section: utils
@@ -114,4 +115,16 @@ export function dpkgSourceExtract(
     .split('\n')
     .filter((l) => /warning/i.test(l) && !/extracting unsigned source package/.test(l));
   return { warnings, stderr: r.stderr };
+}
+
+/** makeTree + writeSourcePackage into `<dir>/tree` and `<dir>/<out>`. */
+export async function writeFixturePackage(
+  dir: string,
+  version: string,
+  format: SourceFormat,
+  out = 'out',
+): Promise<WrittenSource> {
+  const tree = join(dir, 'tree');
+  makeTree(tree, { version, format });
+  return writeSourcePackage({ tree, outDir: join(dir, out), format, version, mtime: MTIME });
 }

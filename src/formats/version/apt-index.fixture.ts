@@ -76,6 +76,20 @@ export function dpkgStatusParagraphs(): Paragraph[] {
 }
 
 /**
+ * apt options that point apt at the deb-src copy of the machine's sources and at the private lists in the cache
+ * (for `apt-get update` and `apt-get source`), leaving the system's apt state alone.
+ */
+export function privateSourcesApt(): string[] {
+  const dir = cacheDir('apt-sources');
+  return [
+    '-qq',
+    `-o=Dir::Etc::sourcelist=${join(dir, 'debian.sources')}`,
+    '-o=Dir::Etc::sourceparts=-',
+    `-o=Dir::State::Lists=${join(dir, 'lists')}`,
+  ];
+}
+
+/**
  * The Sources indices of the machine's apt sources (deb-src of the same URIs and suites), fetched once into the
  * cache with a private apt state so the system's lists are left alone. Empty when apt cannot fetch them.
  */
@@ -89,18 +103,9 @@ export function aptSourcesParagraphs(): Paragraph[] {
     const src = join(dir, 'debian.sources');
     writeFileSync(src, readFileSync(system, 'utf8').replace(/^Types: deb$/gm, 'Types: deb-src'));
     mkdirSync(join(lists, 'partial'), { recursive: true });
-    execFileSync(
-      'apt-get',
-      [
-        'update',
-        '-qq',
-        `-o=Dir::Etc::sourcelist=${src}`,
-        '-o=Dir::Etc::sourceparts=-',
-        `-o=Dir::State::Lists=${lists}`,
-        '-o=APT::Get::List-Cleanup=0',
-      ],
-      { stdio: 'ignore' },
-    );
+    execFileSync('apt-get', ['update', ...privateSourcesApt(), '-o=APT::Get::List-Cleanup=0'], {
+      stdio: 'ignore',
+    });
   }
   return have().flatMap((f) => splitParagraphs(readListText(join(lists, f))));
 }
