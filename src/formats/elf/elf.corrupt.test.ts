@@ -65,8 +65,12 @@ test('truncating real binaries at many offsets gives a PkgmeError, never a crash
     const offsets = new Set<number>();
     for (let i = 0; i < Math.min(bytes.length, 600); i++) offsets.add(i);
     for (let i = 0; i < 400; i++) offsets.add(Math.floor((bytes.length * i) / 400));
-    for (const s of full.sections)
-      for (const d of [-1, 0, 1]) (offsets.add(s.offset + d), offsets.add(s.offset + s.size + d));
+    for (const s of full.sections) {
+      for (const d of [-1, 0, 1]) {
+        offsets.add(s.offset + d);
+        offsets.add(s.offset + s.size + d);
+      }
+    }
     for (const p of full.programHeaders) for (const d of [-1, 0, 1]) offsets.add(p.offset + p.filesz + d);
     for (const cut of offsets) {
       if (cut < 0 || cut >= bytes.length) continue;
