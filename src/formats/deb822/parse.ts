@@ -67,7 +67,6 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
   let names: string[] = [];
   let raws: string[] = [];
   let seen: Set<string> | null = null;
-  let fieldName = '';
   let rawStart = 0;
   let fieldEnd = 0;
 
@@ -142,7 +141,6 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
       if (names.length >= 64) seen = new Set(names.concat(name).map((n) => n.toLowerCase()));
     }
     names.push(name);
-    fieldName = name;
   };
 
   const duplicate = (name: string): PkgmeError =>
