@@ -16,7 +16,7 @@ function pkgme(...args: string[]): string {
 
 test('pkgme deb contents prints what dpkg-deb --contents prints; info --json has dpkg-deb -f fields', (t) => {
   if (!requireTools(t, ['dpkg-deb', 'apt-get'], 'dpkg apt')) return;
-  const debs = realDebs().filter((p) => /\/(hello|cron|python3-six)_/.test(p));
+  const debs = realDebs().filter((p) => /\/(hello|cron|python3-six|bash-doc)_/.test(p));
   let lines = 0;
   for (const deb of debs) {
     const ours = pkgme('deb', 'contents', deb);

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { DebFile } from '../../formats/deb/read.ts';
-import { formatListing } from '../../formats/deb/listing.ts';
+import { listingFormatter } from '../../formats/deb/listing.ts';
 
 export function register(program: Command): void {
   const deb = program.command('deb').description('Read Debian binary packages (.deb)');
@@ -69,6 +69,7 @@ export function register(program: Command): void {
         );
         return;
       }
-      for (const e of entries) process.stdout.write(formatListing(e) + '\n');
+      const line = listingFormatter();
+      for (const e of entries) process.stdout.write(line(e) + '\n');
     });
 }

@@ -38,14 +38,25 @@ function utcDate(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** One line like `dpkg-deb -c` (GNU tar -tv) prints, with the time in UTC. */
+/**
+ * A formatter for the lines of one listing, like `dpkg-deb -c` (GNU tar -tv) prints them, times in UTC. Stateful as
+ * GNU tar is: owner and size fill at least 19 columns, and once a longer pair was printed, the following lines keep
+ * that width.
+ */
+export function listingFormatter(): (e: DebTarEntry) => string {
+  let width = 19;
+  return (e) => {
+    const owner = `${e.uname || e.uid}/${e.gname || e.gid}`;
+    const size = String(e.size);
+    width = Math.max(width, owner.length + 1 + size.length);
+    let name = e.path;
+    if (e.type === 'symlink') name += ` -> ${e.linkname ?? ''}`;
+    if (e.type === 'hardlink') name += ` link to ${e.linkname ?? ''}`;
+    return `${modeString(e.type, e.mode)} ${owner} ${size.padStart(width - owner.length - 1)} ${utcDate(e.mtime)} ${name}`;
+  };
+}
+
+/** One listing line on its own (the width as for a first line). */
 export function formatListing(e: DebTarEntry): string {
-  const owner = `${e.uname || e.uid}/${e.gname || e.gid}`;
-  let name = e.path;
-  if (e.type === 'symlink') name += ` -> ${e.linkname ?? ''}`;
-  if (e.type === 'hardlink') name += ` link to ${e.linkname ?? ''}`;
-  // GNU tar right-aligns the size so that owner and size fill at least 19 columns.
-  const size = String(e.size);
-  const sized = owner + size.padStart(Math.max(19 - owner.length, size.length + 1));
-  return `${modeString(e.type, e.mode)} ${sized} ${utcDate(e.mtime)} ${name}`;
+  return listingFormatter()(e);
 }
