@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fuzz } from '../../testing/fuzz.ts';
 import { requireTools } from '../../testing/env.ts';
+import type { FileHandle } from 'node:fs/promises';
+import { listArFile, readArMemberData } from './file.ts';
 import { parseArPrefix, readAr } from './read.ts';
 import { writeAr } from './write.ts';
 
@@ -35,14 +37,34 @@ function seeds(): Uint8Array[] {
   ];
 }
 
+/** The two FileHandle methods the file reader uses, over a buffer. */
+function memoryHandle(bytes: Uint8Array): FileHandle {
+  const fh = {
+    stat: async () => ({ size: bytes.length }),
+    read: async (buf: Buffer, off: number, len: number, pos: number) => {
+      const n = Math.max(0, Math.min(len, bytes.length - pos));
+      buf.set(bytes.subarray(pos, pos + n), off);
+      return { bytesRead: n, buffer: buf };
+    },
+  };
+  return fh as unknown as FileHandle;
+}
+
 test('fuzz ar readers', async (t) => {
   if (!requireTools(t, ['dpkg-deb', 'ar', 'bsdtar'], 'dpkg binutils libarchive-tools')) return;
   await fuzz({
     name: 'ar',
     seeds: seeds(),
-    run: (input) => {
+    run: async (input) => {
       const p = parseArPrefix(input);
       if (p.needBytes <= 0) throw new Error('needBytes must be positive');
+      // The file-handle reader too, over the same bytes through a minimal in-memory FileHandle.
+      const fh = memoryHandle(input);
+      try {
+        for (const m of await listArFile(fh)) await readArMemberData(fh, m);
+      } catch (err) {
+        if ((err as { name?: string }).name !== 'PkgmeError') throw err;
+      }
       return readAr(input);
     },
   });
