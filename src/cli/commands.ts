@@ -4,8 +4,10 @@
  */
 import type { Command } from 'commander';
 import { register as registerDeb } from './commands/deb.ts';
+import { register as registerDeb822 } from './commands/deb822.ts';
 
 export function registerCommands(program: Command): void {
   registerDeb(program);
+  registerDeb822(program);
   // Commands are added here as the core grows.
 }
