@@ -313,3 +313,51 @@ test('keybox files and garbage are PGP_BAD_KEY', async () => {
     code: 'PGP_BAD_KEY',
   });
 });
+
+test('armor header variants: we reject exactly what gpgv rejects', async (t) => {
+  if (!requireTools(t, ['gpgv'], 'gpgv')) return;
+  const files = inReleaseFiles();
+  assert.ok(files.length > 0, 'no InRelease under /var/lib/apt/lists');
+  const keys = await readKeyring(readFileSync(DEBIAN_KEYRING));
+  const original = files[0]!.text;
+  assert.ok(original.includes('\nHash: SHA256\n'), 'expected a SHA256 Hash header');
+  const variants: Array<[string, string]> = [
+    ['as published', original],
+    ['wrong Hash header', original.replace('\nHash: SHA256\n', '\nHash: SHA512\n')],
+    ['no Hash header', original.replace('\nHash: SHA256\n', '\n')],
+    ['extra Comment header', original.replace('\nHash: SHA256\n', '\nHash: SHA256\nComment: x\n')],
+    ['two Hash values', original.replace('\nHash: SHA256\n', '\nHash: SHA256,SHA512\n')],
+    ['leading blank lines', '\n\n' + original],
+    ['unescaped dash line', original.replace('\nSHA256:\n', '\n-SHA256:\n')],
+  ];
+  const { dir, done } = tmp();
+  try {
+    for (const [name, text] of variants) {
+      writeFileSync(join(dir, 'InRelease'), text);
+      const theirs = gpgv(DEBIAN_KEYRING, [join(dir, 'InRelease')]).ok;
+      const ours = await verifyClearsigned(text, keys).then(
+        () => true,
+        (e: unknown) => {
+          assert.ok(e instanceof PkgmeError, `${name}: untyped error ${String(e)}`);
+          return false;
+        },
+      );
+      assert.equal(
+        ours,
+        theirs,
+        `${name}: gpgv ${theirs ? 'accepts' : 'rejects'}, we ${ours ? 'accept' : 'reject'}`,
+      );
+    }
+    // The one deliberate difference: gpgv ignores text after the signature block, apt refuses such a file (unsigned
+    // content next to signed content), and so do we.
+    const trailing = original + 'Extra: unsigned\n';
+    writeFileSync(join(dir, 'InRelease'), trailing);
+    assert.equal(gpgv(DEBIAN_KEYRING, [join(dir, 'InRelease')]).ok, true, 'gpgv now rejects trailing text');
+    await assert.rejects(verifyClearsigned(trailing, keys), { code: 'PGP_MALFORMED' });
+  } finally {
+    done();
+  }
+  console.log(
+    `armor variants: ${variants.length} cases, same verdict as gpgv; trailing text rejected like apt`,
+  );
+});

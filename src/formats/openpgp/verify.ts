@@ -116,6 +116,13 @@ export async function verifyClearsigned(
   opts: VerifyOptions = {},
 ): Promise<ClearsignedVerifyResult> {
   const parsed = readClearsigned(input);
+  // RFC 9580 makes the header optional, but gpgv (what apt runs) treats its absence as MD5 and rejects the file: a
+  // file apt would refuse must not pass here.
+  if (parsed.hashes.length === 0) {
+    throw new PkgmeError('PGP_MALFORMED', 'clearsigned message without a "Hash:" header', 'input', {
+      hint: 'gpgv rejects clearsigned messages without "Hash:" (it assumes MD5); sign again with a current tool',
+    });
+  }
   let msg: openpgp.CleartextMessage;
   try {
     msg = await openpgp.readCleartextMessage({ cleartextMessage: input });
