@@ -14,7 +14,7 @@ import { parseDeb822 } from '../deb822/index.ts';
 import { requireTools, run } from '../../testing/env.ts';
 import { builtDebs, realDebs } from './fixtures.ts';
 import { listingFormatter, modeString } from './listing.ts';
-import { DebFile, readDeb, readDebPrefix } from './read.ts';
+import { DebFile, readDeb, readDebByRanges, readDebPrefix } from './read.ts';
 
 /** Undoes GNU tar's name quoting (\\ooo octal escapes and \\\\) in `tar -tv` output. */
 function unquote(s: string): string {
@@ -125,6 +125,35 @@ test('the prefix reader finds the control member with what it asks for, like the
   console.log(
     `deb prefix: ${needed.length} debs; control found from prefixes of ${needed[0]}..${needed.at(-1)} bytes ` +
       `(median ${needed[needed.length >> 1]})`,
+  );
+});
+
+test('readDebByRanges fetches only what the prefix reader asks for', async (t) => {
+  if (!requireTools(t, ['dpkg-deb', 'apt-get', 'bzip2'], 'dpkg apt bzip2')) return;
+  let total = 0;
+  let reads = 0;
+  let debs = 0;
+  for (const path of realDebs()) {
+    const bytes = readFileSync(path);
+    const full = await readDeb(bytes);
+    const r = await readDebByRanges(async (offset, length) => bytes.subarray(offset, offset + length));
+    assert.equal(r.deb.control.text, full.control.text);
+    assert.deepEqual(r.deb.data, full.data);
+    // Never the data member: at most its 60-byte header beyond the control member.
+    assert.ok(r.bytesRead <= Math.max(4096, full.data!.dataOffset), `${path}: read ${r.bytesRead}`);
+    assert.ok(r.reads <= 2, `${path}: ${r.reads} reads`);
+    total += r.bytesRead;
+    reads += r.reads;
+    debs++;
+  }
+  // A source that ends early is a typed error, not a loop.
+  const short = readFileSync(realDebs()[0]!).subarray(0, 300);
+  await assert.rejects(
+    readDebByRanges(async (o, l) => short.subarray(o, o + l)),
+    (e: { code?: string }) => e.code === 'DEB_MISSING_MEMBER',
+  );
+  console.log(
+    `deb ranges: ${debs} real debs, ${reads} reads, ${total} bytes in total for their control members`,
   );
 });
 

@@ -103,6 +103,51 @@ export async function readDebPrefix(bytes: Uint8Array): Promise<DebPrefixResult>
   };
 }
 
+export interface RangeReadOptions {
+  /** Bytes asked for first; 4 KiB holds the control member of most small packages. */
+  initial?: number;
+  /** Refuse to fetch more than this many bytes in total (a control member this large is not a real package). */
+  maxBytes?: number;
+}
+
+/**
+ * Reads the control member through a byte-range reader (an HTTP Range request, a positional file read): fetches
+ * `initial` bytes, then exactly what `readDebPrefix` says is missing, never the data member. `read(offset, length)`
+ * may return fewer bytes only at the end of the file.
+ */
+export async function readDebByRanges(
+  read: (offset: number, length: number) => Promise<Uint8Array>,
+  opts: RangeReadOptions = {},
+): Promise<{ deb: DebInfo; bytesRead: number; reads: number }> {
+  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+  let buf = Buffer.alloc(0);
+  let want = Math.min(opts.initial ?? 4096, maxBytes);
+  let reads = 0;
+  while (true) {
+    const more = await read(buf.length, want - buf.length);
+    reads++;
+    buf = Buffer.concat([buf, more]);
+    const r = await readDebPrefix(buf);
+    if (r.complete) return { deb: r.deb, bytesRead: buf.length, reads };
+    if (buf.length < want) {
+      // The source ended before the control member did.
+      throw missing(buf.length <= AR_HEADER_SIZE + 8 ? 'debian-binary' : 'complete control.tar');
+    }
+    if (r.needLength > maxBytes) {
+      throw new PkgmeError(
+        'DEB_LIMIT',
+        `the .deb's control member ends past ${r.needLength} bytes, more than the ${maxBytes}-byte limit`,
+        'limit',
+        {
+          hint: 'This is not a normal package; download it whole to inspect it.',
+          details: { needLength: r.needLength, limit: maxBytes },
+        },
+      );
+    }
+    want = r.needLength;
+  }
+}
+
 /** Reads the control member of a whole .deb held in memory. */
 export async function readDeb(bytes: Uint8Array): Promise<DebInfo> {
   let members;
