@@ -246,4 +246,12 @@ test('bad control text is a typed error', async () => {
     }),
     (e: { code?: string }) => e.code === 'DEB_BAD_CONTROL_FILE',
   );
+  await assert.rejects(
+    writeDeb(join(work, 'x.deb'), {
+      control: CONTROL,
+      data: { entries: [{ type: 'file', path: 'usr/a\nb', content: new Uint8Array(0) }] },
+      epoch: 0,
+    }),
+    (e: { code?: string }) => e.code === 'DEB_BAD_PATH',
+  );
 });

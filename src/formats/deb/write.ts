@@ -161,6 +161,14 @@ export async function writeDeb(out: string, opts: DebWriteOptions): Promise<DebW
     'dir' in opts.data
       ? await walkTree(opts.data.dir, { exclude: ['DEBIAN'] })
       : completeTree(opts.data.entries);
+  const newline = entries.find((e) => e.path.includes('\n'));
+  if (newline) {
+    // As dpkg-deb: dpkg's file lists (and md5sums) are line-based, so such a name cannot be installed.
+    throw new PkgmeError('DEB_BAD_PATH', `path ${JSON.stringify(newline.path)} contains a newline`, 'input', {
+      hint: 'Rename the file; dpkg cannot track names with newlines.',
+      details: { path: newline.path },
+    });
+  }
   const given = opts.controlFiles ?? [];
   const names = new Set(given.map((f) => f.name));
   const para = checkControl(opts.control);
