@@ -47,3 +47,24 @@ export function escapeNameBytes(bytes: Uint8Array): string {
     out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
   return out;
 }
+
+/**
+ * Wraps a member's body so a failure while reading it (a corrupt deflate stream, a truncated archive) reaches the
+ * handler as the reader's typed error, while failures of the handler itself stay what they are.
+ */
+export async function* typedBody(
+  body: AsyncIterable<Buffer>,
+  toError: (err: unknown) => Error,
+): AsyncGenerator<Buffer, void, undefined> {
+  const it = body[Symbol.asyncIterator]();
+  for (;;) {
+    let r: IteratorResult<Buffer>;
+    try {
+      r = await it.next();
+    } catch (err) {
+      throw toError(err);
+    }
+    if (r.done) return;
+    yield r.value;
+  }
+}

@@ -71,3 +71,35 @@ export function packTree(
   execFileSync('sh', ['-c', `${tar} ${filter ? `| ${filter}` : ''} > ${out}`]);
   return out;
 }
+
+export interface TarVariant {
+  archive: string;
+  /** The tree that was packed. */
+  tree: string;
+  tool: TarTool;
+  format: TarFormat;
+  comp: Compressor;
+  label: string;
+}
+
+/**
+ * Packs the fixture tree with GNU tar and bsdtar, in ustar (short names only), pax and gnu formats, with every
+ * compressor, under `base`, and calls `fn` for each archive (30 in all).
+ */
+export async function forEachTarVariant(base: string, fn: (v: TarVariant) => Promise<void>): Promise<number> {
+  const trees = { short: join(base, 'tree-short'), long: join(base, 'tree-long') };
+  makeTree(trees.short, { long: false });
+  makeTree(trees.long, { long: true });
+  let n = 0;
+  for (const tool of ['gnu', 'bsdtar'] as TarTool[]) {
+    for (const format of ['ustar', 'pax', 'gnu'] as TarFormat[]) {
+      for (const comp of Object.keys(COMPRESSORS) as Compressor[]) {
+        const tree = format === 'ustar' ? trees.short : trees.long;
+        const archive = packTree(tree, join(base, `${tool}-${format}.tar.${comp}`), tool, format, comp);
+        await fn({ archive, tree, tool, format, comp, label: `${tool} ${format} ${comp}` });
+        n++;
+      }
+    }
+  }
+  return n;
+}

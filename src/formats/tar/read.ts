@@ -24,6 +24,7 @@ import {
   type ArchiveEntry,
   type ArchiveEntryType,
   type EntryHandler,
+  typedBody,
 } from './read-entry.ts';
 import { typeflagOf } from './read-typeflag.ts';
 
@@ -138,13 +139,14 @@ export function readTarEntries(input: Readable, onEntry: EntryHandler): Promise<
     const options = { filenameEncoding: 'latin1', allowUnknownFormat: true };
     const extract = tarExtract(options as Parameters<typeof tarExtract>[0]);
     let failed = false;
-    const fail = (err: unknown) => {
+    /** Stops reading; tar-stream's own errors become TAR_CORRUPT, the handler's are passed on as they are. */
+    const fail = (err: unknown, fromHandler = false) => {
       if (failed) return;
       failed = true;
       input.unpipe(extract);
       input.destroy();
       extract.destroy();
-      reject(corrupt(err));
+      reject(fromHandler ? err : corrupt(err));
     };
     extract.on('entry', (raw, source, next) => {
       const header = raw as unknown as TarHeaders;
@@ -156,13 +158,13 @@ export function readTarEntries(input: Readable, onEntry: EntryHandler): Promise<
         fail(err);
         return;
       }
-      onEntry(entry, body)
+      onEntry(entry, typedBody(body, corrupt))
         .then(async () => {
           // Whatever the handler left unread (a directory's empty body, a skipped member) is drained here.
           for await (const _ of body) void _;
           next();
         })
-        .catch(fail);
+        .catch((err: unknown) => fail(err, true));
     });
     extract.on('finish', () => {
       if (!failed) resolve();

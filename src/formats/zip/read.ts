@@ -16,7 +16,13 @@
  */
 import { fromBuffer, open, type Entry, type ZipFile } from 'yauzl';
 import { PkgmeError } from '../../errors.ts';
-import { decodeUtf8Name, escapeNameBytes, type ArchiveEntry, type EntryHandler } from '../tar/read-entry.ts';
+import {
+  decodeUtf8Name,
+  escapeNameBytes,
+  typedBody,
+  type ArchiveEntry,
+  type EntryHandler,
+} from '../tar/read-entry.ts';
 
 const S_IFMT = 0o170000;
 const TYPES: Record<number, ArchiveEntry['type']> = {
@@ -130,7 +136,7 @@ async function readLinkTarget(zip: ZipFile, e: Entry, name: string): Promise<str
     );
   }
   const chunks: Buffer[] = [];
-  for await (const c of await openStream(zip, e)) chunks.push(c);
+  for await (const c of typedBody(await openStream(zip, e), corrupt)) chunks.push(c);
   const target = decodeUtf8Name(Buffer.concat(chunks));
   if (target === undefined || target.length === 0 || target.includes('\0')) {
     throw zipError('ZIP_CORRUPT', `symlink member "${name}" has an unreadable target`, 'check the archive', {
@@ -148,9 +154,9 @@ function walk(zip: ZipFile, onEntry: EntryHandler): Promise<void> {
       if (done) return;
       done = true;
       zip.close();
-      reject(corrupt(err));
+      reject(err);
     };
-    zip.on('error', fail);
+    zip.on('error', (err) => fail(corrupt(err)));
     zip.on('end', () => {
       if (done) return;
       done = true;
@@ -165,8 +171,9 @@ function walk(zip: ZipFile, onEntry: EntryHandler): Promise<void> {
           await onEntry(entry, EMPTY);
         } else if (entry.type === 'file' && e.uncompressedSize + e.compressedSize > 0) {
           const body = await openStream(zip, e);
-          await onEntry(entry, body);
-          for await (const _ of body) void _;
+          // Body errors (bad deflate data, wrong sizes) become ZIP_CORRUPT; the handler's own pass as they are.
+          await onEntry(entry, typedBody(body, corrupt));
+          for await (const _ of typedBody(body, corrupt)) void _;
         } else {
           await onEntry(entry, EMPTY);
         }
