@@ -54,6 +54,18 @@ const TRICKY: Array<[string, string]> = [
   ['1.0é', '1.0z'],
   ['1.0é', '1.0+'],
   ['1.0-é', '1.0-~'],
+  // Errors and the fast path's boundaries (9-digit epochs, blanks, strtol quirks) must agree with dpkg too.
+  ['999999999:1', '1000000000:1'],
+  ['2147483647:1', '2147483648:1'],
+  ['1:', '1'],
+  ['1.0-', '1'],
+  ['-1', '1'],
+  ['a:1', '1'],
+  ['1:2-', '1:2'],
+  [' 1.0 ', '1.0'],
+  ['\v1:2', '1:2'],
+  ['+1:2', '-0:2'],
+  ['1 0', '1'],
 ];
 
 function collectVersions(): Map<string, Set<string>> {

@@ -33,11 +33,15 @@ function isDigit(c: number): boolean {
  * The dpkg walk. With `bytes` false it stops with NEEDS_BYTES at the first non-ASCII code unit; everything before
  * it is identical in UTF-8, so a result reached earlier is exact. With `bytes` true every code is a byte (< 0x100).
  */
-function compareCodes(a: string, b: string, bytes: boolean): number {
-  const la = a.length;
-  const lb = b.length;
-  let i = 0;
-  let j = 0;
+function compareCodes(
+  a: string,
+  i: number,
+  la: number,
+  b: string,
+  j: number,
+  lb: number,
+  bytes: boolean,
+): number {
   while (i < la || j < lb) {
     // Non-digit run.
     while ((i < la && !isDigit(a.charCodeAt(i))) || (j < lb && !isDigit(b.charCodeAt(j)))) {
@@ -71,8 +75,70 @@ function toByteString(s: string): string {
 
 /** Compares one version part (upstream or revision) the dpkg way; returns <0, 0 or >0. */
 export function comparePart(a: string, b: string): number {
-  const r = compareCodes(a, b, false);
-  return Number.isNaN(r) ? compareCodes(toByteString(a), toByteString(b), true) : r;
+  return compareRange(a, 0, a.length, b, 0, b.length);
+}
+
+/** comparePart on the slices a[i, la) and b[j, lb), without making them. */
+function compareRange(a: string, i: number, la: number, b: string, j: number, lb: number): number {
+  const r = compareCodes(a, i, la, b, j, lb, false);
+  if (!Number.isNaN(r)) return r;
+  const ba = toByteString(a.slice(i, la));
+  const bb = toByteString(b.slice(j, lb));
+  return compareCodes(ba, 0, ba.length, bb, 0, bb.length, true);
+}
+
+/**
+ * Where the parts of a plain version lie: [epoch, upstream start, upstream end, revision start, revision end].
+ * Plain means no blanks and an epoch of 1-9 bare digits, i.e. every version in a real archive. Anything else (and
+ * every error) returns false and goes through the full parser, which knows dpkg's quirks and error messages.
+ */
+function locate(s: string, out: Float64Array): boolean {
+  const n = s.length;
+  let colon = -1;
+  let hyphen = -1;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2d) hyphen = i;
+    else if (c === 0x3a) {
+      if (colon < 0) colon = i;
+    } else if (c === 0x20 || c === 0x09) return false;
+  }
+  let epoch = 0;
+  if (colon >= 0) {
+    if (colon === 0 || colon > 9) return false;
+    for (let i = 0; i < colon; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) return false;
+      epoch = epoch * 10 + (c - 0x30);
+    }
+  }
+  const us = colon + 1;
+  if (us >= n) return false;
+  let ue = n;
+  let rs = n;
+  if (hyphen >= us) {
+    if (hyphen === n - 1 || hyphen === us) return false;
+    ue = hyphen;
+    rs = hyphen + 1;
+  }
+  out[0] = epoch;
+  out[1] = us;
+  out[2] = ue;
+  out[3] = rs;
+  out[4] = n;
+  return true;
+}
+
+const LOC_A = new Float64Array(5);
+const LOC_B = new Float64Array(5);
+
+/** The allocation-free path for two plain version strings; undefined when either needs the full parser. */
+function compareStrings(a: string, b: string): Ordering | undefined {
+  if (!locate(a, LOC_A) || !locate(b, LOC_B)) return undefined;
+  if (LOC_A[0] !== LOC_B[0]) return LOC_A[0]! < LOC_B[0]! ? -1 : 1;
+  const u = compareRange(a, LOC_A[1]!, LOC_A[2]!, b, LOC_B[1]!, LOC_B[2]!);
+  if (u !== 0) return sign(u);
+  return sign(compareRange(a, LOC_A[3]!, LOC_A[4]!, b, LOC_B[3]!, LOC_B[4]!));
 }
 
 function sign(n: number): Ordering {
@@ -92,6 +158,10 @@ export function compareParsed(a: DebVersion, b: DebVersion): Ordering {
  * its errors throw VERSION_INVALID).
  */
 export function compareVersions(a: string | DebVersion, b: string | DebVersion): Ordering {
+  if (typeof a === 'string' && typeof b === 'string') {
+    const fast = compareStrings(a, b);
+    if (fast !== undefined) return fast;
+  }
   const va = typeof a === 'string' ? parseVersionLax(a).version : a;
   const vb = typeof b === 'string' ? parseVersionLax(b).version : b;
   return compareParsed(va, vb);
