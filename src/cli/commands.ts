@@ -5,11 +5,11 @@
 import type { Command } from 'commander';
 import { register as registerDeb } from './commands/deb.ts';
 import { register as registerDeb822 } from './commands/deb822.ts';
-import { register as registerVersion } from './commands/version.ts';
+import { register as registerElf } from './commands/elf.ts';
 
 export function registerCommands(program: Command): void {
   registerDeb(program);
   registerDeb822(program);
-  registerVersion(program);
+  registerElf(program);
   // Commands are added here as the core grows.
 }
