@@ -6,6 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PkgmeError } from '../../errors.ts';
 import { requireTools } from '../../testing/env.ts';
@@ -121,4 +123,36 @@ test('bytes must be UTF-8', () => {
     code: 'DEB822_ENCODING',
   });
   assert.equal(parseDeb822Bytes(new TextEncoder().encode('A: é\n'))[0]!.get('A'), 'é');
+});
+
+test("name/colon rules follow dpkg's C parser (dpkg-deb --build): 'Foo : bar' accepted, a lone word rejected", (t) => {
+  if (!requireTools(t, ['dpkg-deb'], 'dpkg')) return;
+  const dir = mkdtempSync(join(tmpdir(), 'pkgme-deb822-c-'));
+  try {
+    mkdirSync(join(dir, 'pkg', 'DEBIAN'), { recursive: true });
+    const head = 'Package: x\nVersion: 1\nArchitecture: all\nMaintainer: A <a@example.org>\n';
+    for (const [line, ok] of [
+      ['Foo : bar', true],
+      ['Foo\t:bar', true],
+      ['junk', false],
+      ['Foo bar: x', false],
+    ] as const) {
+      const text = `${head}${line}\nDescription: d\n`;
+      writeFileSync(join(dir, 'pkg', 'DEBIAN', 'control'), text);
+      const dpkg = spawnSync('dpkg-deb', ['--build', join(dir, 'pkg'), join(dir, 'x.deb')]).status === 0;
+      assert.equal(dpkg, ok, `dpkg-deb on ${JSON.stringify(line)}`);
+      let ours = true;
+      try {
+        const ps = parseDeb822(text);
+        assert.equal(ps[0]!.get('foo'), 'bar');
+        assert.ok(formatDeb822(ps) === text, 'round trip keeps the blanks before the colon');
+      } catch (err) {
+        assert.ok(err instanceof PkgmeError && err.code === 'DEB822_SYNTAX', String(err));
+        ours = false;
+      }
+      assert.equal(ours, ok, `ours on ${JSON.stringify(line)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -151,6 +151,11 @@ export class Paragraph {
 
   private names: string[] = [];
   private raws: string[] = [];
+  /**
+   * Blanks written between a field's name and its colon (`Foo : bar`, which dpkg accepts), by field index; sparse,
+   * and null for the usual paragraph that has none.
+   */
+  private gaps: string[] | null = null;
 
   /** A paragraph from [name, value] pairs (logical values, as `set` takes them). */
   static from(entries: Iterable<readonly [string, string]> | Record<string, string>): Paragraph {
@@ -172,6 +177,12 @@ export class Paragraph {
     p.leading = leading;
     p.line = line;
     return p;
+  }
+
+  /** For the parser: the gap array, created on the first `Name :` line of the paragraph. */
+  initGaps(): string[] {
+    if (this.gaps === null) this.gaps = [];
+    return this.gaps;
   }
 
   /** Index of a field, case-insensitively (field names are not case-sensitive), or -1. */
@@ -225,6 +236,7 @@ export class Paragraph {
     if (i < 0) return false;
     this.names.splice(i, 1);
     this.raws.splice(i, 1);
+    if (this.gaps !== null) this.gaps.splice(i, 1);
     return true;
   }
 
@@ -258,7 +270,10 @@ export class Paragraph {
   /** The paragraph's own lines (`Name:raw\n` per field), without leading/trailing text. */
   formatFields(): string {
     let out = '';
-    for (let i = 0; i < this.names.length; i++) out += this.names[i] + ':' + this.raws[i] + '\n';
+    const gaps = this.gaps;
+    for (let i = 0; i < this.names.length; i++) {
+      out += this.names[i] + (gaps === null ? '' : (gaps[i] ?? '')) + ':' + this.raws[i] + '\n';
+    }
     return out;
   }
 }

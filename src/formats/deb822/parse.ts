@@ -66,6 +66,8 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
   let para: Paragraph | null = null;
   let names: string[] = [];
   let raws: string[] = [];
+  /** Blanks between name and colon, per field index; null until a paragraph has any (they are rare). */
+  let gaps: string[] | null = null;
   let seen: Set<string> | null = null;
   let rawStart = 0;
   let fieldEnd = 0;
@@ -111,19 +113,29 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
           : 'continuation lines must start with a space or tab; every other line needs "Name: value"',
       );
     }
-    const name = text.slice(pos, colon);
+    // dpkg (both its C and perl parsers) allows blanks between the name and the colon; they are kept for the round
+    // trip as the field's gap.
+    let nameEnd = colon;
+    while (nameEnd > pos && (text.charCodeAt(nameEnd - 1) === 32 || text.charCodeAt(nameEnd - 1) === 9))
+      nameEnd--;
+    const name = text.slice(pos, nameEnd);
     const problem = fieldNameProblem(name);
     if (problem !== null) {
       throw syntaxError(
         opts,
         line,
         `invalid field name ${JSON.stringify(name.slice(0, 80))}: ${problem}`,
-        'field names are printable ASCII without spaces, written right before the colon ("Name: value")',
+        'field names are printable ASCII without spaces, followed by a colon ("Name: value")',
       );
     }
-    const key = name.charCodeAt(0) & 127;
-    const list = nameCache[key] ?? (nameCache[key] = []);
-    if (list.length < 16) list.push(name);
+    if (nameEnd === colon) {
+      const key = name.charCodeAt(0) & 127;
+      const list = nameCache[key] ?? (nameCache[key] = []);
+      if (list.length < 16) list.push(name);
+    } else {
+      if (gaps === null) gaps = para!.initGaps();
+      gaps[names.length] = text.slice(nameEnd, colon);
+    }
     addName(name);
     rawStart = colon + 1;
     fieldEnd = lineEnd;
@@ -178,6 +190,7 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
       } else {
         names = [];
         raws = [];
+        gaps = null;
         para = Paragraph.fromParsed(names, raws, text.slice(sepStart, pos), line);
         seen = null;
         startField(lineEnd);
