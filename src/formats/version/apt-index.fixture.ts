@@ -103,9 +103,15 @@ export function aptSourcesParagraphs(): Paragraph[] {
     const src = join(dir, 'debian.sources');
     writeFileSync(src, readFileSync(system, 'utf8').replace(/^Types: deb$/gm, 'Types: deb-src'));
     mkdirSync(join(lists, 'partial'), { recursive: true });
-    execFileSync('apt-get', ['update', ...privateSourcesApt(), '-o=APT::Get::List-Cleanup=0'], {
-      stdio: 'ignore',
-    });
+    try {
+      execFileSync('apt-get', ['update', ...privateSourcesApt(), '-o=APT::Get::List-Cleanup=0'], {
+        stdio: 'ignore',
+      });
+    } catch (err) {
+      console.log(
+        `Sources lists unavailable (apt-get update failed: ${(err as Error).message.split('\n')[0]})`,
+      );
+    }
   }
   return have().flatMap((f) => splitParagraphs(readListText(join(lists, f))));
 }
