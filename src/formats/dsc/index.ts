@@ -8,6 +8,7 @@ export {
 } from './write.ts';
 export {
   MAX_DSC_BYTES,
+  MAX_LISTED_ENTRIES,
   listDscContents,
   parseDsc,
   readDsc,

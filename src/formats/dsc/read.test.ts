@@ -153,6 +153,14 @@ test('hostile or broken .dsc files fail with typed errors, where dpkg-source als
   }
   assert.throws(() => parseDsc(new Uint8Array((1 << 20) + 1)), code('DSC_TOO_LARGE'));
   assert.ok(dpkgSourceAccepts(variant((s) => s)), 'the unmodified copy must extract');
+  await assert.rejects(
+    listDscContents(
+      variant((s) => s),
+      undefined,
+      5,
+    ),
+    code('DSC_TOO_MANY_ENTRIES'),
+  );
   console.log(`hostile .dsc: ${cases.length} cases typed, ${checked} also refused by dpkg-source -x`);
 });
 

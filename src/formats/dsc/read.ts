@@ -228,14 +228,35 @@ export interface TarballListing {
   entries: ArchiveEntry[];
 }
 
-/** Lists the members of every tarball the .dsc names (compression detected from the bytes). */
-export async function listDscContents(dscPath: string, dsc?: Dsc): Promise<TarballListing[]> {
+/** Default cap on members listed per tarball: a listing is held in memory, so a hostile tarball must not grow it. */
+export const MAX_LISTED_ENTRIES = 1_000_000;
+
+/**
+ * Lists the members of every tarball the .dsc names (compression detected from the bytes). More than `maxEntries`
+ * members in one tarball fails with DSC_TOO_MANY_ENTRIES.
+ */
+export async function listDscContents(
+  dscPath: string,
+  dsc?: Dsc,
+  maxEntries = MAX_LISTED_ENTRIES,
+): Promise<TarballListing[]> {
   const d = dsc ?? (await readDsc(dscPath));
   const out: TarballListing[] = [];
   for (const f of d.files) {
     if (!/\.tar(\.[a-z0-9]+)?$/.test(f.name)) continue;
     const entries: ArchiveEntry[] = [];
     await readTar(createReadStream(join(dirname(dscPath), f.name)), async (entry) => {
+      if (entries.length >= maxEntries) {
+        throw new PkgmeError(
+          'DSC_TOO_MANY_ENTRIES',
+          `${f.name} has more than ${maxEntries} members`,
+          'limit',
+          {
+            hint: 'This is not a plausible source tarball; raise the limit only for a tree you trust.',
+            details: { name: f.name, limit: maxEntries },
+          },
+        );
+      }
       entries.push(entry);
     });
     out.push({ file: f.name, entries });

@@ -125,6 +125,22 @@ for (const format of ['3.0 (quilt)', '3.0 (native)'] as const) {
   });
 }
 
+test('a missing tree or debian/ directory is a typed error', async () => {
+  const dir = mkdtempSync(join(work, 't-'));
+  for (const tree of [join(dir, 'absent'), dir]) {
+    await assert.rejects(
+      writeSourcePackage({
+        tree,
+        outDir: join(dir, 'o'),
+        format: '3.0 (native)',
+        version: '1.0',
+        mtime: MTIME,
+      }),
+      (e: unknown) => e instanceof PkgmeError && e.code === 'DSC_BAD_TREE',
+    );
+  }
+});
+
 test('quilt needs a revision, native refuses one', async () => {
   const dir = mkdtempSync(join(work, 'v-'));
   const tree = join(dir, 'tree');

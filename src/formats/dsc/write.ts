@@ -14,7 +14,7 @@
  * memory. The orig tarball is made from the same tree, so a quilt package never needs patches.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { PkgmeError } from '../../errors.ts';
@@ -105,8 +105,24 @@ async function readControl(tree: string): Promise<Paragraph[]> {
   return parseDeb822(text, { source: path });
 }
 
+/** The tree and its debian/ must be directories: say so, instead of a bare ENOENT from the walker. */
+async function checkTree(tree: string): Promise<void> {
+  for (const dir of [tree, join(tree, 'debian')]) {
+    const st = await stat(dir).catch(() => undefined);
+    if (st === undefined || !st.isDirectory()) {
+      throw sourceError(
+        'DSC_BAD_TREE',
+        `${dir} is not a directory`,
+        'Pass the directory holding the upstream files and the debian/ directory.',
+        { path: dir },
+      );
+    }
+  }
+}
+
 /** Writes the source package; returns the .dsc path, its text and the tarballs. */
 export async function writeSourcePackage(opts: WriteSourceOptions): Promise<WrittenSource> {
+  await checkTree(opts.tree);
   const control = opts.control ?? (await readControl(opts.tree));
   const source = control[0]?.get('Source') ?? '';
   if (!SOURCE_NAME.test(source)) {
