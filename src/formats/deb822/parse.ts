@@ -283,16 +283,14 @@ export class Deb822StreamParser {
         throw encodingError(this.opts);
       }
     }
-    const from = Math.max(0, this.buffer.length - 2);
+    const before = this.buffer.length;
     this.buffer += text;
-    // The last empty line ("\n\n" or "\n\r\n") in the new text closes every paragraph before it. Searching only
-    // the new text keeps a huge paragraph arriving in many chunks linear.
-    let cut = -1;
-    for (let i = this.buffer.indexOf('\n', from); i >= 0; i = this.buffer.indexOf('\n', i + 1)) {
-      const c = this.buffer.charCodeAt(i + 1);
-      if (c === 10) cut = i + 2;
-      else if (c === 13 && this.buffer.charCodeAt(i + 2) === 10) cut = i + 3;
-    }
+    // The last empty line ("\n\n" or "\n\r\n") inside the new chunk closes every paragraph before it. Looking only
+    // inside the chunk keeps a huge paragraph arriving in many chunks linear; an empty line split across two chunks
+    // is merely found later, since any empty line is a valid place to cut.
+    const lf = text.lastIndexOf('\n\n');
+    const crlf = text.lastIndexOf('\n\r\n');
+    const cut = Math.max(lf < 0 ? -1 : before + lf + 2, crlf < 0 ? -1 : before + crlf + 3);
     if (cut < 0) return [];
     return this.consume(this.buffer.slice(0, cut), this.buffer.slice(cut));
   }
