@@ -12,7 +12,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
-  readdirSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -20,7 +20,7 @@ import { isAbsolute, join } from 'node:path';
 import { cacheDir, hasCommand, run } from '../../../testing/env.ts';
 
 /** Bump when the sources or the build change, so cached fixtures are rebuilt. */
-const BUILD_ID = 'v3';
+const BUILD_ID = 'v4';
 
 export const TOOLCHAINS = [
   'gcc',
@@ -100,22 +100,71 @@ export function dropSectionHeaders(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
+interface Stamp {
+  id: string;
+  /** Fixtures built (static-pie is optional: not every toolchain links it). */
+  names: string[];
+}
+
+function readStamp(dir: string): Stamp | null {
+  try {
+    const st = JSON.parse(readFileSync(join(dir, 'BUILD'), 'utf8')) as Stamp;
+    return st.id === BUILD_ID ? st : null;
+  } catch {
+    return null;
+  }
+}
+
+const SECTIONLESS = ['app-runpath', 'app-sysv', 'app-nopie', 'libdemo.so.1'];
+
+/**
+ * Builds (or finds in the cache) the fixtures of one toolchain. Several test files run at once and may all ask for
+ * the same set, so each builds in a private directory and renames it into place; a loser of that race keeps the
+ * winner's files.
+ */
 export function buildFixtures(compiler: string): FixtureSet {
   const triplet = run(compiler, ['-dumpmachine']).trim();
-  const dir = cacheDir('elf-fixtures', triplet);
+  const root = cacheDir('elf-fixtures');
+  const dir = join(root, triplet);
   const withLibc = libcFile(compiler, 'libc.so') && libcFile(compiler, 'crt1.o');
-  const staticLibc = withLibc && libcFile(compiler, 'libc.a');
-  const prefix = compiler.endsWith('-gcc') && compiler !== 'gcc' ? compiler.slice(0, -3) : '';
-  const strip = hasCommand(`${prefix}strip`) ? `${prefix}strip` : 'strip';
+  let stamp = readStamp(dir);
+  if (stamp === null) {
+    const tmp = join(root, `.${triplet}.${process.pid}`);
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    try {
+      build(compiler, tmp, withLibc);
+      if (readStamp(dir) === null) {
+        rmSync(dir, { recursive: true, force: true });
+        try {
+          renameSync(tmp, dir);
+        } catch (err) {
+          // Another process renamed its (identical) build into place first.
+          if (readStamp(dir) === null) throw err;
+        }
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    stamp = readStamp(dir);
+    if (stamp === null) throw new Error(`ELF fixtures for ${triplet} missing after the build`);
+  }
   const set: FixtureSet = {
     compiler,
     triplet,
     dir,
     withLibc,
-    files: new Map(),
-    sectionless: new Map(),
-    staticNames: new Set(['app-static']),
+    files: new Map(stamp.names.map((n) => [n, join(dir, n)])),
+    sectionless: new Map(SECTIONLESS.map((n) => [join(dir, `${n}.noshdr`), join(dir, n)])),
+    staticNames: new Set(['app-static', 'app-static-pie']),
   };
+  return set;
+}
+
+function build(compiler: string, dir: string, withLibc: boolean): Stamp {
+  const staticLibc = withLibc && libcFile(compiler, 'libc.a');
+  const prefix = compiler.endsWith('-gcc') && compiler !== 'gcc' ? compiler.slice(0, -3) : '';
+  const strip = hasCommand(`${prefix}strip`) ? `${prefix}strip` : 'strip';
   const names = [
     'libdemo.so.1',
     'app-runpath',
@@ -126,15 +175,6 @@ export function buildFixtures(compiler: string): FixtureSet {
     'demo.o',
     'app-stripped',
   ];
-  for (const n of names) set.files.set(n, join(dir, n));
-  for (const n of ['app-runpath', 'app-sysv', 'app-nopie', 'libdemo.so.1']) {
-    set.sectionless.set(join(dir, `${n}.noshdr`), join(dir, n));
-  }
-  const stamp = join(dir, 'BUILD');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === BUILD_ID) return set;
-
-  for (const f of readdirSync(dir)) rmSync(join(dir, f), { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'libdemo.c'), LIB_C);
   writeFileSync(join(dir, 'demo.map'), MAP);
   writeFileSync(join(dir, 'app.c'), APP_C);
@@ -158,18 +198,23 @@ export function buildFixtures(compiler: string): FixtureSet {
   app('app-rpath', '-Wl,-rpath,$ORIGIN/../lib:/opt/demo/lib', '-Wl,--disable-new-dtags');
   app('app-nopie', '-no-pie', '-fno-pie');
   app('app-sysv', '-Wl,--hash-style=sysv');
-  cc(
-    '-O1',
-    '-static',
-    ...(staticLibc ? ['-DWITH_LIBC'] : ['-nostdlib', '-nostartfiles']),
-    'static.c',
-    '-o',
-    'app-static',
-  );
+  const staticArgs = staticLibc ? ['-DWITH_LIBC'] : ['-nostdlib', '-nostartfiles'];
+  cc('-O1', '-static', ...staticArgs, 'static.c', '-o', 'app-static');
+  if (staticLibc) {
+    // A static PIE has PT_DYNAMIC and DF_1_PIE but no interpreter; glibc supports it only on some targets.
+    try {
+      cc('-O1', '-static-pie', ...staticArgs, 'static.c', '-o', 'app-static-pie');
+      names.push('app-static-pie');
+    } catch {
+      // not supported by this toolchain
+    }
+  }
   cc('-O1', '-c', '-fPIC', 'libdemo.c', '-o', 'demo.o');
   copyFileSync(join(dir, 'app-runpath'), join(dir, 'app-stripped'));
   run(strip, ['--strip-all', join(dir, 'app-stripped')]);
-  for (const [copy, orig] of set.sectionless) writeFileSync(copy, dropSectionHeaders(readFileSync(orig)));
-  writeFileSync(stamp, BUILD_ID);
-  return set;
+  for (const n of SECTIONLESS)
+    writeFileSync(join(dir, `${n}.noshdr`), dropSectionHeaders(readFileSync(join(dir, n))));
+  const stamp: Stamp = { id: BUILD_ID, names };
+  writeFileSync(join(dir, 'BUILD'), JSON.stringify(stamp));
+  return stamp;
 }
