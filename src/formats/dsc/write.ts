@@ -16,6 +16,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PkgmeError } from '../../errors.ts';
 import { createCompressor } from '../compress/index.ts';
@@ -72,6 +73,34 @@ function under(prefix: string, entries: TarEntry[]): TarEntry[] {
   });
 }
 
+/**
+ * Gathers the tar writer's small pieces (512-byte headers, file chunks) into 1 MiB writes: the xz binding pays a
+ * fixed cost per write, and feeding it header-sized pieces made the whole package ~30% slower than dpkg-source.
+ */
+class Coalesce extends Transform {
+  private parts: Buffer[] = [];
+  private size = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.parts.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= 1 << 20) this.flushParts();
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.flushParts();
+    done();
+  }
+
+  private flushParts(): void {
+    if (this.size === 0) return;
+    this.push(Buffer.concat(this.parts, this.size));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
 async function writeTarball(
   outDir: string,
   name: string,
@@ -84,6 +113,7 @@ async function writeTarball(
   const partial = `${final}.partial`;
   await pipeline(
     tarStream(entries, { mtime, dotSlash: false, sort: true }),
+    new Coalesce(),
     createCompressor(compression, { level: compression === 'xz' ? 6 : 9 }),
     digests,
     createWriteStream(partial),
