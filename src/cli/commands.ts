@@ -6,12 +6,14 @@ import type { Command } from 'commander';
 import { register as registerDeb } from './commands/deb.ts';
 import { register as registerDeb822 } from './commands/deb822.ts';
 import { register as registerElf } from './commands/elf.ts';
+import { register as registerExtract } from './commands/extract.ts';
 import { register as registerVersion } from './commands/version.ts';
 
 export function registerCommands(program: Command): void {
   registerDeb(program);
   registerDeb822(program);
   registerElf(program);
+  registerExtract(program);
   registerVersion(program);
   // Commands are added here as the core grows.
 }
