@@ -3,7 +3,7 @@
  * section-less fallback needs: without section headers, DT_STRTAB, DT_SYMTAB, DT_VERNEED… are addresses, and only the
  * PT_LOAD segments say where those addresses are in the file.
  */
-import { corrupt } from './errors.ts';
+import { corrupt, overLimit } from './errors.ts';
 import { Fields } from './fields.ts';
 import type { ByteSource } from './source.ts';
 import type { DynamicEntry, ElfHeader, ProgramHeader } from './types.ts';
@@ -34,8 +34,11 @@ export const DT = {
 
 export const DF_1_PIE = 0x08000000;
 
+/** Real dynamic sections have a few dozen entries; more than this is a crafted file. */
+export const MAX_DYNAMIC_ENTRIES = 65536;
+
 /** Decodes entries up to (excluding) DT_NULL, or to the end of the region when DT_NULL is missing. */
-export function decodeDynamic(bytes: Uint8Array, h: ElfHeader): DynamicEntry[] {
+export function decodeDynamic(bytes: Uint8Array, h: ElfHeader, at: number): DynamicEntry[] {
   const is64 = h.class === 64;
   const f = new Fields(bytes, h.endian === 'little');
   const size = is64 ? 16 : 8;
@@ -43,6 +46,8 @@ export function decodeDynamic(bytes: Uint8Array, h: ElfHeader): DynamicEntry[] {
   for (let o = 0; o + size <= bytes.length; o += size) {
     const tag = is64 ? f.u64(o) : f.u32(o);
     if (tag === DT.NULL) break;
+    if (out.length === MAX_DYNAMIC_ENTRIES)
+      throw overLimit('dynamic section', at, bytes.length / size, MAX_DYNAMIC_ENTRIES);
     out.push({ tag, value: is64 ? f.u64(o + 8) : f.u32(o + 4) });
   }
   return out;

@@ -14,7 +14,7 @@ import { type ElfInfo, parseElf, readElfFile } from './elf.ts';
 import { TOOLCHAINS, buildFixtures } from './testkit/fixtures.ts';
 import { findElfFiles } from './testkit/files.ts';
 
-const CODES = new Set(['ELF_NOT_ELF', 'ELF_TRUNCATED', 'ELF_CORRUPT', 'ELF_UNSUPPORTED']);
+const CODES = new Set(['ELF_NOT_ELF', 'ELF_TRUNCATED', 'ELF_CORRUPT', 'ELF_UNSUPPORTED', 'ELF_LIMIT']);
 
 /** Parses and returns the typed error, or null on success; anything else fails the test. */
 function outcome(bytes: Uint8Array): PkgmeError | null {
@@ -169,5 +169,10 @@ test('hostile field values give the documented codes', () => {
     (s) => s.name === '.hash',
   )!;
   assert.equal(code(patch(bareBytes, little, hashSec.offset + 4, 4, 0x7fffffff)), 'ELF_CORRUPT');
-  console.log('elf hostile fields: 14 crafted or patched files, each with its expected code');
+  // More symbols than the configured limit: refused before any symbol object is made.
+  assert.throws(
+    () => parseElf(lib, { maxSymbols: 3 }),
+    (e: unknown) => e instanceof PkgmeError && e.code === 'ELF_LIMIT' && e.kind === 'limit',
+  );
+  console.log('elf hostile fields: 15 crafted or patched files, each with its expected code');
 });

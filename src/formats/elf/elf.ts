@@ -20,7 +20,7 @@ import {
   dynValue,
   readAt,
 } from './dynamic.ts';
-import { ELF_READ_FAILED, corrupt } from './errors.ts';
+import { ELF_READ_FAILED, corrupt, overLimit } from './errors.ts';
 import { readHeader, readProgramHeaders, readSectionHeaders } from './header.ts';
 import { type ByteSource, bufferSource, withFileSource } from './source.ts';
 import { StringTable } from './strtab.ts';
@@ -54,6 +54,8 @@ const SHT_DYNSYM = 11;
 const SHT_GNU_VERDEF = 0x6ffffffd;
 const SHT_GNU_VERNEED = 0x6ffffffe;
 const SHT_GNU_VERSYM = 0x6fffffff;
+
+const DEFAULT_MAX_SYMBOLS = 2_000_000;
 
 /** Files up to this size are read with one read; bigger ones region by region. */
 const WHOLE_READ_LIMIT = 256 * 1024;
@@ -275,10 +277,10 @@ export function parseSource(src: ByteSource, opts: ParseOptions = {}): ElfInfo {
   let dynAt = 0;
   if (dynSec !== undefined) {
     const r = readSection(src, dynSec, '.dynamic');
-    dynamic = decodeDynamic(r.bytes, h);
+    dynamic = decodeDynamic(r.bytes, h, r.offset);
     dynAt = r.offset;
   } else if (dynPh !== undefined) {
-    dynamic = decodeDynamic(src.read(dynPh.offset, dynPh.filesz, 'PT_DYNAMIC'), h);
+    dynamic = decodeDynamic(src.read(dynPh.offset, dynPh.filesz, 'PT_DYNAMIC'), h, dynPh.offset);
     dynAt = dynPh.offset;
   }
 
@@ -325,6 +327,8 @@ export function parseSource(src: ByteSource, opts: ParseOptions = {}): ElfInfo {
     const st = tables.symtab();
     if (st !== null) {
       symbolCount = st.count;
+      const max = opts.maxSymbols ?? DEFAULT_MAX_SYMBOLS;
+      if (st.count > max) throw overLimit('dynamic symbol table', st.table.offset, st.count, max);
       const versions = new VersionResolver(versionDefinitions, versionNeeds);
       symbols = decodeSymbols(h, { ...st, versions }, want === 'undefined');
     }

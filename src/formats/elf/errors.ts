@@ -9,6 +9,20 @@ export const ELF_TRUNCATED = 'ELF_TRUNCATED';
 export const ELF_CORRUPT = 'ELF_CORRUPT';
 export const ELF_UNSUPPORTED = 'ELF_UNSUPPORTED';
 export const ELF_READ_FAILED = 'ELF_READ_FAILED';
+export const ELF_LIMIT = 'ELF_LIMIT';
+
+/** A count beyond what any real binary has: refused so a crafted file cannot make the parser allocate without end. */
+export function overLimit(field: string, offset: number, count: number, limit: number): PkgmeError {
+  return new PkgmeError(
+    ELF_LIMIT,
+    `ELF ${field} at offset ${offset} has ${count} entries, over the limit of ${limit}`,
+    'limit',
+    {
+      hint: 'No real binary comes near this; the file is probably crafted or damaged. Raise the limit only if it is genuine.',
+      details: { field, offset, count, limit },
+    },
+  );
+}
 
 /** A structure the headers point at lies (partly) outside the file. */
 export function truncated(what: string, offset: number, length: number, size: number): PkgmeError {

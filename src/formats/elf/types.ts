@@ -161,4 +161,9 @@ export interface ParseOptions {
    * symbols are not decoded, which is much faster on big libraries). 'none': skip .dynsym.
    */
   symbols?: 'all' | 'undefined' | 'none';
+  /**
+   * Most dynamic symbols decoded before giving up with ELF_LIMIT (default 2,000,000; the biggest libraries have
+   * ~100k). Each decoded symbol is a JS object, so this bounds the memory a crafted table can make pkgme allocate.
+   */
+  maxSymbols?: number;
 }
