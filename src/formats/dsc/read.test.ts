@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as openpgp from 'openpgp';
 import { PkgmeError } from '../../errors.ts';
-import { cacheDir, hasCommand, requireTools } from '../../testing/env.ts';
+import { hasCommand, requireTools } from '../../testing/env.ts';
 import { clearsign } from '../openpgp/sign.ts';
-import { aptSourcesParagraphs, privateSourcesApt } from '../version/apt-index.fixture.ts';
 import { listDscContents, parseDsc, readDsc, verifyDscFiles } from './read.ts';
+import { REAL_SOURCES, fetchRealSources } from './real-sources.fixture.ts';
 import { MTIME, writeFixturePackage } from './tree.fixture.ts';
 import type { WrittenSource } from './write.ts';
 
@@ -182,30 +174,10 @@ test('a clearsigned .dsc reads like the unsigned one, signature kept for verific
   assert.equal(plain.signature, undefined);
 });
 
-/** Real source packages from the archive (signed .dsc files), fetched once into the cache. */
-function fetchRealSources(): string[] {
-  const dir = cacheDir('dsc-real');
-  const lists = join(cacheDir('apt-sources'), 'lists');
-  const want = ['hello', 'base-files'];
-  for (const pkg of want) {
-    if (readdirSync(dir).some((f) => f.startsWith(`${pkg}_`) && f.endsWith('.dsc'))) continue;
-    if (!existsSync(lists)) return [];
-    spawnSync('apt-get', ['source', '--download-only', ...privateSourcesApt(), pkg], {
-      cwd: dir,
-      stdio: 'ignore',
-    });
-  }
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.dsc'))
-    .map((f) => join(dir, f));
-}
-
 test('real archive .dsc files: parsed, verified, and listed like GNU tar lists them', async (t) => {
   if (!requireTools(t, ['apt-get', 'tar'], 'apt tar')) return;
-  // The Sources lists come from the relation tests' fixture; make sure they exist.
-  if (!existsSync(join(cacheDir('apt-sources'), 'lists'))) aptSourcesParagraphs();
   const dscs = fetchRealSources();
-  assert.ok(dscs.length >= 2, 'apt-get source must fetch hello and base-files');
+  assert.ok(dscs.length >= REAL_SOURCES.length, `apt-get source must fetch ${REAL_SOURCES.join(', ')}`);
   let members = 0;
   for (const path of dscs) {
     const d = await verifyDscFiles(path);
