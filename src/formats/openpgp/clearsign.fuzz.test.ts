@@ -5,9 +5,11 @@
  * can never smuggle unsigned text past the verifier).
  */
 import { test } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { fuzz } from '../../testing/fuzz.ts';
+import { repoRoot } from '../../testing/env.ts';
 import { inReleaseFiles } from '../deb822/testdata/corpus.ts';
 import { clearsign, formatClearsigned, readClearsigned, readKeyring, verifyClearsigned } from './index.ts';
 
@@ -29,7 +31,19 @@ async function material(): Promise<{ seeds: Uint8Array[]; keys: openpgp.PublicKe
   const real = inReleaseFiles();
   const texts = new Set([SMALL, ...real.map((f) => readClearsigned(f.text).text)]);
   // The smallest InRelease keeps the per-input cost low; the large ones come in through splicing.
-  const seeds = [enc.encode(small), ...real.map((f) => enc.encode(f.text))];
+  // Real maintainer-signed .dsc files, when an oracle test has fetched them into the cache (no network here).
+  const dscDir = join(repoRoot, '.cache', 'deb822-apt-src', 'src');
+  const dscs = existsSync(dscDir)
+    ? readdirSync(dscDir)
+        .filter((f) => f.endsWith('.dsc'))
+        .map((f) => readFileSync(join(dscDir, f), 'utf8'))
+    : [];
+  for (const d of dscs) texts.add(readClearsigned(d).text);
+  const seeds = [
+    enc.encode(small),
+    ...real.map((f) => enc.encode(f.text)),
+    ...dscs.map((d) => enc.encode(d)),
+  ];
   return { seeds, keys, texts };
 }
 
