@@ -10,6 +10,10 @@ packages=(
   gnupg gpgv liblzma-dev build-essential dctrl-tools debian-keyring
   # ELF fixtures: 32-bit x86, arm64, armhf, and big-endian s390x (64-bit) and powerpc (32-bit).
   gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu gcc-powerpc-linux-gnu
+  # ELF fixtures made with as+ld only, to check the machine -> Debian architecture rule with dpkg-architecture.
+  binutils-mips64el-linux-gnuabi64 binutils-mipsel-linux-gnu binutils-mips-linux-gnu
+  binutils-mips64el-linux-gnuabin32 binutils-mipsisa64r6el-linux-gnuabi64 binutils-riscv64-linux-gnu
+  binutils-powerpc64le-linux-gnu binutils-powerpc64-linux-gnu binutils-arm-linux-gnueabi binutils-x86-64-linux-gnux32
 )
 
 missing=()
