@@ -10,6 +10,7 @@ import { hasCommand, inCI, requireTools } from '../../testing/env.ts';
 import { parseElf, readElfFile } from './elf.ts';
 import { Comparison, compareFile } from './testkit/compare.ts';
 import { archForTriplet } from './testkit/files.ts';
+import { ASM_TRIPLETS, binutilsPackage, buildAsmFixtures } from './testkit/asm-fixtures.ts';
 import { TOOLCHAINS, buildFixtures } from './testkit/fixtures.ts';
 import { readelfBatches } from './testkit/readelf.ts';
 
@@ -64,5 +65,28 @@ for (const compiler of TOOLCHAINS) {
     assert.deepEqual(c.mismatches, []);
     assert.deepEqual(c.machineMismatches(), []);
     assert.equal(c.files, set.files.size + set.sectionless.size);
+  });
+}
+
+for (const triplet of ASM_TRIPLETS) {
+  test(`assembled fixtures for ${triplet} agree with readelf and dpkg-architecture`, async (t) => {
+    const tools = ['readelf', 'dpkg-architecture', `${triplet}-as`, `${triplet}-ld`];
+    if (!requireTools(t, tools, `binutils dpkg-dev ${binutilsPackage(triplet)}`)) return;
+    const f = buildAsmFixtures(triplet);
+    const arch = archForTriplet(triplet);
+    const c = new Comparison();
+    await readelfBatches([f.object, f.library], { batch: 2, parallel: 1 }, (dyn, hdr) => {
+      const info = readElfFile(dyn.file);
+      compareFile(c, info, dyn, hdr);
+      c.eq(dyn.file, 'Debian architecture', info.debianArch, arch);
+      if (dyn.file === f.library) {
+        const bare = readElfFile(f.bare);
+        compareFile(c, bare, dyn, hdr, { info, file: f.bare });
+        c.eq(f.bare, 'Debian architecture', bare.debianArch, arch);
+      }
+    });
+    console.log(`elf assembled fixtures ${triplet} (${arch}): ${c.files} files, ${c.fields} fields`);
+    assert.deepEqual(c.mismatches, []);
+    assert.equal(c.files, 3);
   });
 }

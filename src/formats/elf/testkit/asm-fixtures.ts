@@ -1,0 +1,88 @@
+/**
+ * Test-only: ELF fixtures for architectures with no cross compiler here, made with the cross binutils alone (`as`
+ * and `ld`, e.g. binutils-mips64el-linux-gnuabi64): an object file, a versioned shared library and a copy of it
+ * without section headers. The assembler and linker set the real e_flags (MIPS ABI and ISA, ARM float ABI,
+ * RISC-V float ABI), which is what the architecture rule reads. Cached under .cache/elf-fixtures/asm-<triplet>.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, run } from '../../../testing/env.ts';
+import { dropSectionHeaders } from './fixtures.ts';
+
+const BUILD_ID = 'asm-v1';
+
+/** Triplets whose Debian architecture is decided by class, byte order or e_flags in ways gcc fixtures here miss. */
+export const ASM_TRIPLETS = [
+  'mips64el-linux-gnuabi64',
+  'mipsel-linux-gnu',
+  'mips-linux-gnu',
+  'mips64el-linux-gnuabin32',
+  'mipsisa64r6el-linux-gnuabi64',
+  'riscv64-linux-gnu',
+  'powerpc64le-linux-gnu',
+  'powerpc64-linux-gnu',
+  'arm-linux-gnueabi',
+  'x86_64-linux-gnux32',
+];
+
+/** Debian package that provides `<triplet>-as` and `<triplet>-ld`. */
+export function binutilsPackage(triplet: string): string {
+  return `binutils-${triplet.replace(/_/g, '-')}`;
+}
+
+const ASM = `.data
+.globl demo_data
+.type demo_data, %object
+.size demo_data, 1
+demo_data: .byte 1
+`;
+const MAP = 'ASM_1.0 { global: demo_data; local: *; };\n';
+
+export interface AsmFixtures {
+  object: string;
+  library: string;
+  /** The library without section headers. */
+  bare: string;
+}
+
+export function buildAsmFixtures(triplet: string): AsmFixtures {
+  const root = cacheDir('elf-fixtures');
+  const dir = join(root, `asm-${triplet}`);
+  const out = {
+    object: join(dir, 'demo.o'),
+    library: join(dir, 'libasm.so.1'),
+    bare: join(dir, 'libasm.so.1.noshdr'),
+  };
+  const stamp = join(dir, 'BUILD');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === BUILD_ID) return out;
+  // Built privately and renamed into place: several test files may ask at once.
+  const tmp = join(root, `.asm-${triplet}.${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    writeFileSync(join(tmp, 'demo.s'), ASM);
+    writeFileSync(join(tmp, 'demo.map'), MAP);
+    run(`${triplet}-as`, ['-o', 'demo.o', 'demo.s'], { cwd: tmp });
+    run(
+      `${triplet}-ld`,
+      ['-shared', '-soname', 'libasm.so.1', '--version-script', 'demo.map', '-o', 'libasm.so.1', 'demo.o'],
+      {
+        cwd: tmp,
+      },
+    );
+    writeFileSync(
+      join(tmp, 'libasm.so.1.noshdr'),
+      dropSectionHeaders(readFileSync(join(tmp, 'libasm.so.1'))),
+    );
+    writeFileSync(join(tmp, 'BUILD'), BUILD_ID);
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      renameSync(tmp, dir);
+    } catch (err) {
+      if (!existsSync(stamp)) throw err;
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return out;
+}
