@@ -5,11 +5,12 @@
  */
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { isPkgmeError } from '../../errors.ts';
+import { isPkgmeError, type PkgmeError } from '../../errors.ts';
 import { fuzz, prng } from '../../testing/fuzz.ts';
 import { requireTools } from '../../testing/env.ts';
 import {
   Deb822StreamParser,
+  type Paragraph,
   decodeDeb822,
   formatDeb822,
   parseConffiles,
@@ -81,9 +82,40 @@ function decode(input: Uint8Array): string {
   }
 }
 
+/** The text through the chunked parser, cut at random places. */
+function streamParse(text: string, rnd: () => number): Paragraph[] {
+  const sp = new Deb822StreamParser();
+  const got: Paragraph[] = [];
+  for (let i = 0; i < text.length;) {
+    const n = 1 + Math.floor(rnd() * 300);
+    got.push(...sp.push(text.slice(i, i + n)));
+    i += n;
+  }
+  got.push(...sp.end());
+  return got;
+}
+
 /** Every view over every field of the parsed paragraphs; field-level errors must be typed too. */
 function exercise(text: string, rnd: () => number): void {
-  const ps = parseDeb822(text);
+  let ps;
+  try {
+    ps = parseDeb822(text);
+  } catch (err) {
+    // The chunked parser must fail the same way, on the same line.
+    const e = err as PkgmeError;
+    let same = false;
+    try {
+      streamParse(text, rnd);
+    } catch (err2) {
+      const e2 = err2 as PkgmeError;
+      same = isPkgmeError(e2) && e2.code === e.code && e2.details.line === e.details.line;
+    }
+    if (!same)
+      throw new Error(
+        `stream parser does not fail like the whole-text parser (${e.code} line ${String(e.details?.line)})`,
+      );
+    throw err;
+  }
   const back = formatDeb822(ps);
   // Text without any field gives no paragraph (documented); everything else must come back byte for byte.
   if (ps.length > 0 && back !== text)
@@ -106,14 +138,7 @@ function exercise(text: string, rnd: () => number): void {
     }
   }
   // The chunked parser on random chunk boundaries must see the same paragraphs.
-  const sp = new Deb822StreamParser();
-  const got = [];
-  for (let i = 0; i < text.length;) {
-    const n = 1 + Math.floor(rnd() * 300);
-    got.push(...sp.push(text.slice(i, i + n)));
-    i += n;
-  }
-  got.push(...sp.end());
+  const got = streamParse(text, rnd);
   if (got.length !== ps.length || formatDeb822(got) !== back) throw new Error('stream parser disagrees');
 }
 
