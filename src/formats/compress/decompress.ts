@@ -23,6 +23,8 @@ import { detectCompression, MAGIC_BYTES, type CompressionFormat } from './detect
 import { childEngine, EngineStream } from './engine-stream.ts';
 
 const CHUNK = 64 * 1024;
+/** Decompressed bytes buffered ahead of the consumer, so the engine keeps working while the consumer blocks. */
+const READ_AHEAD = 1024 * 1024;
 
 export function corrupt(format: CompressionFormat, err: unknown): PkgmeError {
   const why = err instanceof Error ? err.message : String(err);
@@ -108,7 +110,7 @@ export class AutoDecompressor extends Duplex {
   #headLen = 0;
 
   constructor() {
-    super({ readableHighWaterMark: CHUNK });
+    super({ readableHighWaterMark: READ_AHEAD });
   }
 
   #start(): Duplex {

@@ -34,7 +34,7 @@ export class EngineStream extends Duplex {
   #failed = false;
 
   constructor(parts: EngineParts) {
-    super({ readableHighWaterMark: 64 * 1024 });
+    super({ readableHighWaterMark: 1024 * 1024 });
     this.#parts = parts;
     const { sink, source } = parts;
     const fail = (err: unknown) => this.#fail(err);
