@@ -4,15 +4,16 @@
  * copies (program-header fallback) with readelf on the original file; static/stripped/kind with how they were built.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { hasCommand, inCI, requireTools } from '../../testing/env.ts';
+import { cacheDir, hasCommand, inCI, requireTools, run } from '../../testing/env.ts';
 import { parseElf, readElfFile } from './elf.ts';
 import { Comparison, compareFile } from './testkit/compare.ts';
 import { archForTriplet } from './testkit/files.ts';
 import { ASM_TRIPLETS, binutilsPackage, buildAsmFixtures } from './testkit/asm-fixtures.ts';
 import { TOOLCHAINS, buildFixtures } from './testkit/fixtures.ts';
-import { readelfBatches } from './testkit/readelf.ts';
+import { parseDynOutput, readelfBatches } from './testkit/readelf.ts';
 
 for (const compiler of TOOLCHAINS) {
   test(`fixtures built with ${compiler} agree with readelf and dpkg-architecture`, async (t) => {
@@ -90,3 +91,30 @@ for (const triplet of ASM_TRIPLETS) {
     assert.equal(c.files, 3);
   });
 }
+
+test('UTF-8 symbol names decode like readelf --unicode=escape shows them', (t) => {
+  if (!requireTools(t, ['readelf', 'gcc'], 'binutils gcc')) return;
+  const dir = cacheDir('elf-fixtures', 'utf8');
+  const lib = join(dir, 'libutf8.so');
+  if (!existsSync(lib)) {
+    // Extended identifiers (C99, gcc ≥ 10) give .dynstr names with UTF-8 bytes.
+    writeFileSync(
+      join(dir, 'u.c'),
+      'int café(void) { return 1; }\nint 日本(void) { return 2; }\nint ascii(void) { return 3; }\n',
+    );
+    run('gcc', ['-shared', '-fPIC', '-o', lib, 'u.c'], { cwd: dir });
+  }
+  const ref = parseDynOutput(lib, run('readelf', ['-W', '--unicode=escape', '--dyn-syms', lib]));
+  const escape = (s: string) =>
+    [...s]
+      .map((ch) => (ch.charCodeAt(0) < 0x80 ? ch : `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`))
+      .join('');
+  const ours = readElfFile(lib).symbols.map((s) => escape(s.name));
+  const theirs = (ref.symbols ?? []).map((s) => s.display);
+  assert.deepEqual(ours, theirs);
+  assert.ok(
+    ours.some((n) => n.includes('\\u')),
+    'the fixture has non-ASCII names',
+  );
+  console.log(`elf UTF-8 names: ${ours.length} symbols equal to readelf --unicode=escape`);
+});
