@@ -34,4 +34,18 @@ export class Fields {
   word(off: number, is64: boolean): number {
     return is64 ? this.u64(off) : this.u32(off);
   }
+
+  /** Reads consecutive fields described by `layout` ([name, byte size] in file order) starting at `off`. */
+  struct<K extends string>(off: number, layout: Layout<K>): Record<K, number> {
+    const out = {} as Record<K, number>;
+    let o = off;
+    for (const [name, size] of layout) {
+      out[name] = size === 8 ? this.u64(o) : size === 4 ? this.u32(o) : this.u16(o);
+      o += size;
+    }
+    return out;
+  }
 }
+
+/** A C struct as a list of [field, size in bytes], in file order. */
+export type Layout<K extends string> = readonly (readonly [K, 2 | 4 | 8])[];

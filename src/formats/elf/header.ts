@@ -3,7 +3,7 @@
  */
 import { PkgmeError } from '../../errors.ts';
 import { ELF_NOT_ELF, ELF_UNSUPPORTED, corrupt } from './errors.ts';
-import { Fields } from './fields.ts';
+import { Fields, type Layout } from './fields.ts';
 import type { ByteSource } from './source.ts';
 import { StringTable } from './strtab.ts';
 import type { ElfHeader, ElfType, ProgramHeader, SectionHeader } from './types.ts';
@@ -89,6 +89,43 @@ export function readHeader(src: ByteSource): ElfHeader {
   return h;
 }
 
+// Elf32_Phdr and Elf64_Phdr order their fields differently (p_flags moves up to keep 8-byte alignment).
+const PHDR32: Layout<keyof ProgramHeader> = [
+  ['type', 4],
+  ['offset', 4],
+  ['vaddr', 4],
+  ['paddr', 4],
+  ['filesz', 4],
+  ['memsz', 4],
+  ['flags', 4],
+  ['align', 4],
+];
+const PHDR64: Layout<keyof ProgramHeader> = [
+  ['type', 4],
+  ['flags', 4],
+  ['offset', 8],
+  ['vaddr', 8],
+  ['paddr', 8],
+  ['filesz', 8],
+  ['memsz', 8],
+  ['align', 8],
+];
+type ShdrField = Exclude<keyof SectionHeader, 'name'> | 'nameIndex';
+const shdr = (w: 4 | 8): Layout<ShdrField> => [
+  ['nameIndex', 4],
+  ['type', 4],
+  ['flags', w],
+  ['addr', w],
+  ['offset', w],
+  ['size', w],
+  ['link', 4],
+  ['info', 4],
+  ['addralign', w],
+  ['entsize', w],
+];
+const SHDR32 = shdr(4);
+const SHDR64 = shdr(8);
+
 function entrySize(h: ElfHeader, given: number, min: number, field: string, at: number): void {
   if (given < min) {
     throw corrupt(
@@ -109,59 +146,13 @@ export function readProgramHeaders(src: ByteSource, h: ElfHeader): ProgramHeader
     h.endian === 'little',
   );
   const out: ProgramHeader[] = new Array(h.phnum);
-  for (let i = 0; i < h.phnum; i++) {
-    const o = i * h.phentsize;
-    out[i] = is64
-      ? {
-          type: f.u32(o),
-          flags: f.u32(o + 4),
-          offset: f.u64(o + 8),
-          vaddr: f.u64(o + 16),
-          paddr: f.u64(o + 24),
-          filesz: f.u64(o + 32),
-          memsz: f.u64(o + 40),
-          align: f.u64(o + 48),
-        }
-      : {
-          type: f.u32(o),
-          offset: f.u32(o + 4),
-          vaddr: f.u32(o + 8),
-          paddr: f.u32(o + 12),
-          filesz: f.u32(o + 16),
-          memsz: f.u32(o + 20),
-          flags: f.u32(o + 24),
-          align: f.u32(o + 28),
-        };
-  }
+  for (let i = 0; i < h.phnum; i++) out[i] = f.struct(i * h.phentsize, is64 ? PHDR64 : PHDR32);
   return out;
 }
 
 function decodeSection(f: Fields, o: number, is64: boolean): SectionHeader {
-  return is64
-    ? {
-        name: '',
-        type: f.u32(o + 4),
-        flags: f.u64(o + 8),
-        addr: f.u64(o + 16),
-        offset: f.u64(o + 24),
-        size: f.u64(o + 32),
-        link: f.u32(o + 40),
-        info: f.u32(o + 44),
-        addralign: f.u64(o + 48),
-        entsize: f.u64(o + 56),
-      }
-    : {
-        name: '',
-        type: f.u32(o + 4),
-        flags: f.u32(o + 8),
-        addr: f.u32(o + 12),
-        offset: f.u32(o + 16),
-        size: f.u32(o + 20),
-        link: f.u32(o + 24),
-        info: f.u32(o + 28),
-        addralign: f.u32(o + 32),
-        entsize: f.u32(o + 36),
-      };
+  const { nameIndex: _, ...rest } = f.struct(o, is64 ? SHDR64 : SHDR32);
+  return { name: '', ...rest };
 }
 
 function readSectionRaw(src: ByteSource, h: ElfHeader, i: number): SectionHeader {
