@@ -3,7 +3,8 @@
  * reviewer comparing our .dsc with dpkg-source's sees the same fields in the same order:
  *
  *  - from the source stanza: Source, Maintainer, Uploaders (joined on one line), Origin, Homepage,
- *    Standards-Version, Vcs-*, Testsuite(-Triggers), and Build-Depends/-Conflicts(-Arch/-Indep) in canonical form;
+ *    Standards-Version, Vcs-*, Testsuite(-Triggers), and Build-Depends/-Conflicts(-Arch/-Indep) in canonical form
+ *    after dpkg's simplify_deps (Build-Conflicts* merged as unions and sorted, relation/implies.ts);
  *    `XS-`/`XSC-`… fields are copied without their prefix; Section/Priority only feed Package-List;
  *  - Binary: the binary package names, `, `-joined (folded past 980 characters like dpkg-source);
  *  - Architecture: `any`/`all` collapse (`any all` when both), otherwise the distinct architectures;
@@ -11,12 +12,13 @@
  *  - Checksums-Sha1, Checksums-Sha256, Files (md5), in that order, at the end.
  * Output order is Dpkg::Control's: its known-field list first, then unknown fields sorted by name.
  *
- * Not done (documented in docs/source-packages.md): dpkg-source's simplify_deps on build dependencies, wildcard
- * architecture minimisation, and the automatic Testsuite field from debian/tests/control.
+ * Not done (documented in docs/source-packages.md): wildcard architecture minimisation, and the automatic Testsuite
+ * field from debian/tests/control.
  */
 import { PkgmeError } from '../../errors.ts';
 import { Paragraph, formatFileList } from '../deb822/index.ts';
 import { formatRelations } from '../relation/format.ts';
+import { simplifyLikeDpkg } from '../relation/implies.ts';
 import { parseRelations } from '../relation/parse.ts';
 
 /** Dpkg::Control::FieldsCore's order for CTRL_PKG_SRC (field_ordered_list). */
@@ -176,9 +178,10 @@ export function dscParagraph(input: DscFieldsInput): Paragraph {
     const name = capitalize(rawName);
     const lower = name.toLowerCase();
     if (lower === 'uploaders') fields.set('Uploaders', value.replace(/\s*[\r\n]\s*/g, ' '));
-    else if (BUILD_RELATION.test(name))
-      fields.set(name, formatRelations(parseRelations(value, { field: name })));
-    else if (COPIED.has(lower)) fields.set(name, value);
+    else if (BUILD_RELATION.test(name)) {
+      const list = parseRelations(value, { field: name });
+      fields.set(name, formatRelations(simplifyLikeDpkg(list, name)));
+    } else if (COPIED.has(lower)) fields.set(name, value);
     else {
       const custom = customSourceField(rawName);
       if (custom !== undefined) fields.set(custom, value);

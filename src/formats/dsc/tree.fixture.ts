@@ -25,9 +25,11 @@ Uploaders: John Roe <john@example.org>,
  Ann Poe <ann@example.org>
 Build-Depends: debhelper-compat (= 13),
     libc6-dev (>= 2.34) [amd64 arm64] <!nocheck>,
-    pkgconf | pkg-config
+    pkgconf | pkg-config,
+    pkgconf,
+    debhelper-compat (= 13)
 Build-Depends-Indep: python3:any (>> 3.9)
-Build-Conflicts: libfoo-dev (<< 1.0)
+Build-Conflicts: libfoo-dev (<< 1.0), libbar-dev, libfoo-dev (<< 2.0)
 Standards-Version: 4.6.2
 Homepage: https://example.org/hello
 Vcs-Git: https://example.org/hello.git

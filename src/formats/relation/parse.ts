@@ -41,7 +41,16 @@ const OPS: Array<[string, RelationOp]> = [
 ];
 
 /** Fields whose entries may not have alternatives (dpkg: "alternatives ('|') not allowed"). */
-const NO_ALTERNATIVES = new Set(['conflicts', 'breaks', 'replaces', 'provides']);
+const NO_ALTERNATIVES = new Set([
+  'conflicts',
+  'breaks',
+  'replaces',
+  'provides',
+  // dpkg-source parses these as unions (Dpkg::Deps refuses `|` there).
+  'build-conflicts',
+  'build-conflicts-arch',
+  'build-conflicts-indep',
+]);
 
 export function isBuildField(field: string): boolean {
   return /^build-(depends|conflicts)(-indep|-arch)?$/i.test(field);

@@ -10,7 +10,10 @@ use strict;
 use warnings;
 use Dpkg::ErrorHandling;
 use Dpkg::Deps;
+use Dpkg::Deps::KnownFacts;
+use Dpkg::Control::FieldsCore;
 report_options(quiet_warnings => 1);
+my $SIMPLIFY = $ENV{PKGME_SIMPLIFY} ? 1 : 0;
 binmode STDIN, ':raw';
 binmode STDOUT, ':raw';
 local $/ = "\0";
@@ -18,17 +21,27 @@ while (my $rec = <STDIN>) {
   chomp $rec;
   my ($field, $value) = split /\t/, $rec, 2;
   my $build = $field =~ /^Build-/i ? 1 : 0;
-  my $dep = eval { deps_parse($value, build_dep => $build) };
+  my $union = $SIMPLIFY && field_get_dep_type($field) eq 'union' ? 1 : 0;
+  my $dep = eval { deps_parse($value, build_dep => $build, union => $union) };
+  if (defined $dep && $SIMPLIFY) {
+    $dep->simplify_deps(Dpkg::Deps::KnownFacts->new());
+    $dep->sort() if $union;
+  }
   print defined $dep ? "$dep" : 'ERROR', "\0";
 }
 `;
 
-export function perlDeps(fields: Array<[string, string]>): string[] {
+/**
+ * With `simplify`, each field also goes through what dpkg-source/dpkg-gencontrol do before writing it:
+ * `simplify_deps` with no known facts, parsed as a union (and sorted) for union-type fields.
+ */
+export function perlDeps(fields: Array<[string, string]>, simplify = false): string[] {
   const input = fields.map(([f, v]) => `${f}\t${v}\0`).join('');
   const out = execFileSync('perl', ['-e', SCRIPT], {
     input: Buffer.from(input, 'utf8'),
     maxBuffer: 1 << 30,
     stdio: ['pipe', 'pipe', 'ignore'],
+    env: { ...process.env, PKGME_SIMPLIFY: simplify ? '1' : '' },
   }).toString('utf8');
   const answers = out.split('\0');
   answers.pop();
