@@ -7,6 +7,7 @@ import { register as registerDeb } from './commands/deb.ts';
 import { register as registerDeb822 } from './commands/deb822.ts';
 import { register as registerElf } from './commands/elf.ts';
 import { register as registerExtract } from './commands/extract.ts';
+import { register as registerScan } from './commands/scan.ts';
 import { register as registerVersion } from './commands/version.ts';
 
 export function registerCommands(program: Command): void {
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerDeb822(program);
   registerElf(program);
   registerExtract(program);
+  registerScan(program);
   registerVersion(program);
   // Commands are added here as the core grows.
 }
