@@ -150,7 +150,17 @@ export class Paragraph {
   line = 0;
 
   private names: string[] = [];
-  private raws: string[] = [];
+  /**
+   * Field bodies. A parsed paragraph keeps them as offsets into the source text (`offs`: start, end per field) and
+   * slices on demand: a 50 MB index then costs no string per field at parse time, only when a field is read. The
+   * first change materializes them into `raws`.
+   */
+  private raws: string[] | null = [];
+  private src = '';
+  private offs: number[] | null = null;
+  /** For an unchanged parsed paragraph, the range of its field lines in `src`: writing it back is one slice. */
+  private spanStart = -1;
+  private spanEnd = -1;
   /**
    * Blanks written between a field's name and its colon (`Foo : bar`, which dpkg accepts), by field index; sparse,
    * and null for the usual paragraph that has none.
@@ -167,22 +177,45 @@ export class Paragraph {
 
   /**
    * A paragraph over the parser's arrays, without validation or copying. For the parser only: it has checked the
-   * names and the duplicate rule, and keeps filling the arrays until the paragraph ends (a 50 MB index has over a
-   * million fields, so this path avoids any per-field work beyond the two pushes).
+   * names and the duplicate rule. `offs` holds start/end offsets of each field body in `src`, and
+   * [spanStart, spanEnd) the paragraph's field lines.
    */
-  static fromParsed(names: string[], raws: string[], leading: string, line: number): Paragraph {
+  static fromParsed(
+    src: string,
+    names: string[],
+    offs: number[],
+    gaps: string[] | null,
+    spanStart: number,
+    spanEnd: number,
+  ): Paragraph {
     const p = new Paragraph();
+    p.src = src;
     p.names = names;
-    p.raws = raws;
-    p.leading = leading;
-    p.line = line;
+    p.offs = offs;
+    p.raws = null;
+    p.gaps = gaps;
+    p.spanStart = spanStart;
+    p.spanEnd = spanEnd;
     return p;
   }
 
-  /** For the parser: the gap array, created on the first `Name :` line of the paragraph. */
-  initGaps(): string[] {
-    if (this.gaps === null) this.gaps = [];
-    return this.gaps;
+  private raw(i: number): string {
+    if (this.raws !== null) return this.raws[i]!;
+    const offs = this.offs!;
+    return this.src.slice(offs[2 * i]!, offs[2 * i + 1]!);
+  }
+
+  /** Before a change: field bodies become strings and the source span no longer describes the paragraph. */
+  private materialize(): string[] {
+    if (this.raws === null) {
+      const raws: string[] = [];
+      for (let i = 0; i < this.names.length; i++) raws.push(this.raw(i));
+      this.raws = raws;
+      this.offs = null;
+      this.src = '';
+    }
+    this.spanStart = -1;
+    return this.raws;
   }
 
   /** Index of a field, case-insensitively (field names are not case-sensitive), or -1. */
@@ -200,13 +233,13 @@ export class Paragraph {
   /** The logical value (see `rawToValue`), or undefined when the field is absent. */
   get(name: string): string | undefined {
     const i = this.indexOf(name);
-    return i < 0 ? undefined : rawToValue(this.raws[i]!);
+    return i < 0 ? undefined : rawToValue(this.raw(i));
   }
 
   /** The exact text after the colon, continuation lines included (without the final newline). */
   getRaw(name: string): string | undefined {
     const i = this.indexOf(name);
-    return i < 0 ? undefined : this.raws[i];
+    return i < 0 ? undefined : this.raw(i);
   }
 
   /**
@@ -221,11 +254,12 @@ export class Paragraph {
   setRaw(name: string, raw: string): this {
     checkName(name);
     checkRaw(name, raw);
+    const raws = this.materialize();
     const i = this.indexOf(name);
-    if (i >= 0) this.raws[i] = raw;
+    if (i >= 0) raws[i] = raw;
     else {
       this.names.push(name);
-      this.raws.push(raw);
+      raws.push(raw);
     }
     return this;
   }
@@ -234,8 +268,9 @@ export class Paragraph {
   delete(name: string): boolean {
     const i = this.indexOf(name);
     if (i < 0) return false;
+    const raws = this.materialize();
     this.names.splice(i, 1);
-    this.raws.splice(i, 1);
+    raws.splice(i, 1);
     if (this.gaps !== null) this.gaps.splice(i, 1);
     return true;
   }
@@ -252,27 +287,31 @@ export class Paragraph {
 
   /** [name, logical value] pairs in file order. */
   entries(): Array<[string, string]> {
-    return this.names.map((n, i) => [n, rawToValue(this.raws[i]!)]);
+    return this.names.map((n, i) => [n, rawToValue(this.raw(i))]);
   }
 
   /** [name, raw text] pairs in file order. */
   rawEntries(): Array<[string, string]> {
-    return this.names.map((n, i) => [n, this.raws[i]!]);
+    return this.names.map((n, i) => [n, this.raw(i)]);
   }
 
   /** A plain object of logical values keyed by the spelled names (for --json output). */
   toJSON(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (let i = 0; i < this.names.length; i++) out[this.names[i]!] = rawToValue(this.raws[i]!);
+    for (let i = 0; i < this.names.length; i++) out[this.names[i]!] = rawToValue(this.raw(i));
     return out;
   }
 
   /** The paragraph's own lines (`Name:raw\n` per field), without leading/trailing text. */
   formatFields(): string {
+    if (this.spanStart >= 0) {
+      const text = this.src.slice(this.spanStart, this.spanEnd);
+      return text.endsWith('\n') ? text : text + '\n';
+    }
     let out = '';
     const gaps = this.gaps;
     for (let i = 0; i < this.names.length; i++) {
-      out += this.names[i] + (gaps === null ? '' : (gaps[i] ?? '')) + ':' + this.raws[i] + '\n';
+      out += this.names[i] + (gaps === null ? '' : (gaps[i] ?? '')) + ':' + this.raw(i) + '\n';
     }
     return out;
   }

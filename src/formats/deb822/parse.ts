@@ -63,9 +63,12 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
   let line = firstLine;
   let sepStart = 0;
   let sepLine = firstLine;
-  let para: Paragraph | null = null;
+  /** Start of the current paragraph's first field line, or -1 between paragraphs. */
+  let paraStart = -1;
+  let paraLine = 0;
+  let paraLeading = '';
   let names: string[] = [];
-  let raws: string[] = [];
+  let offs: number[] = [];
   /** Blanks between name and colon, per field index; null until a paragraph has any (they are rare). */
   let gaps: string[] | null = null;
   let seen: Set<string> | null = null;
@@ -133,7 +136,7 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
       const list = nameCache[key] ?? (nameCache[key] = []);
       if (list.length < 16) list.push(name);
     } else {
-      if (gaps === null) gaps = para!.initGaps();
+      if (gaps === null) gaps = [];
       gaps[names.length] = text.slice(nameEnd, colon);
     }
     addName(name);
@@ -167,7 +170,19 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
     );
 
   const finishField = (): void => {
-    raws.push(text.slice(rawStart, fieldEnd));
+    offs.push(rawStart, fieldEnd);
+  };
+
+  /** Closes the current paragraph, whose last line ends at `fieldEnd`. */
+  const finishParagraph = (): Paragraph => {
+    finishField();
+    const spanEnd = fieldEnd < len ? fieldEnd + 1 : len;
+    const p = Paragraph.fromParsed(text, names, offs, gaps, paraStart, spanEnd);
+    p.leading = paraLeading;
+    p.line = paraLine;
+    paragraphs.push(p);
+    paraStart = -1;
+    return p;
   };
 
   while (pos < len) {
@@ -175,7 +190,7 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
     const next = lineEnd < 0 ? len : lineEnd + 1;
     if (lineEnd < 0) lineEnd = len;
     const c = text.charCodeAt(pos);
-    if (para === null) {
+    if (paraStart < 0) {
       if (c === 35 && allowComments) {
         // A comment between paragraphs: part of the next paragraph's leading text.
       } else if (blankRange(text, pos, lineEnd)) {
@@ -189,18 +204,18 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
         );
       } else {
         names = [];
-        raws = [];
+        offs = [];
         gaps = null;
-        para = Paragraph.fromParsed(names, raws, text.slice(sepStart, pos), line);
         seen = null;
+        paraStart = pos;
+        paraLine = line;
+        paraLeading = text.slice(sepStart, pos);
         startField(lineEnd);
       }
     } else if (c === 35 && allowComments) {
       fieldEnd = lineEnd;
     } else if (blankRange(text, pos, lineEnd)) {
-      finishField();
-      paragraphs.push(para);
-      para = null;
+      finishParagraph();
       sepStart = pos;
       sepLine = line;
     } else if (c === 32 || c === 9) {
@@ -212,9 +227,8 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
     pos = next;
     line++;
   }
-  if (para !== null) {
-    finishField();
-    paragraphs.push(para);
+  if (paraStart >= 0) {
+    const para = finishParagraph();
     // The paragraph ran to the end of the text: the tail is empty, and the last line may lack its newline.
     if (fieldEnd === len) para.finalNewline = false;
     sepStart = Math.min(fieldEnd + 1, len);
