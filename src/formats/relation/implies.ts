@@ -11,11 +11,32 @@
  *
  * `simplifyRelations` (simplify.ts) is the resolver's simple merge; this module is for dpkg parity.
  */
+import { PkgmeError } from '../../errors.ts';
 import { compareVersions } from '../version/compare.ts';
 import { checkVersion } from '../version/parse.ts';
 import type { PackageAtom, RelationGroup, RelationList, RelationOp } from './model.ts';
 
 type Tri = 1 | 0 | undefined;
+
+/**
+ * Both simplifications compare every group with the others (as perl does): quadratic. Real fields stay far below
+ * this (the largest in bookworm has 1,603 groups); a field past it is hostile or broken, and would take seconds.
+ */
+export const MAX_SIMPLIFY_GROUPS = 8192;
+
+function checkSize(list: RelationList): void {
+  if (list.length > MAX_SIMPLIFY_GROUPS) {
+    throw new PkgmeError(
+      'RELATION_TOO_LARGE',
+      `relation field has ${list.length} entries, over the ${MAX_SIMPLIFY_GROUPS} that can be simplified`,
+      'limit',
+      {
+        hint: 'A relation field this long is not plausible; check how it was generated.',
+        details: { entries: list.length, limit: MAX_SIMPLIFY_GROUPS },
+      },
+    );
+  }
+}
 
 function validVersion(v: string): boolean {
   if (v.includes('${')) return false;
@@ -122,6 +143,7 @@ export function groupImplies(p: RelationGroup, q: RelationGroup): Tri {
  * later group implies the current one, moves that later group here instead ("a | b, c, a" becomes "a, c").
  */
 export function simplifyDeps(list: RelationList): RelationList {
+  checkSize(list);
   const rest = [...list];
   const kept: RelationList = [];
   outer: while (rest.length > 0) {
@@ -183,6 +205,7 @@ function depsCompare(a: PackageAtom, b: PackageAtom): number {
  * package merge into the looser one; the result is sorted. Groups must be single atoms (unions have no `|`).
  */
 export function simplifyUnion(list: RelationList): RelationList {
+  checkSize(list);
   const kept: PackageAtom[] = [];
   const others: RelationGroup[] = [];
   outer: for (const g of list) {

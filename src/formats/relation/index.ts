@@ -10,3 +10,4 @@ export type {
 export { isBuildField, parseRelations, type RelationParseOptions } from './parse.ts';
 export { formatAtom, formatGroup, formatRelations } from './format.ts';
 export { simplifyRelations } from './simplify.ts';
+export { groupImplies, relationFieldType, simplifyDeps, simplifyLikeDpkg, simplifyUnion } from './implies.ts';

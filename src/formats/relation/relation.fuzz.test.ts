@@ -4,8 +4,9 @@ import { aptParagraphs } from '../version/apt-index.fixture.ts';
 import { formatRelations } from './format.ts';
 import { parseRelations } from './parse.ts';
 import { simplifyRelations } from './simplify.ts';
+import { simplifyLikeDpkg } from './implies.ts';
 
-test('fuzz: relation parsing, formatting and simplifying throw only PkgmeError', async () => {
+test('fuzz: relation parsing, formatting and both simplifications throw only PkgmeError', async () => {
   const seeds = aptParagraphs()
     .slice(0, 3000)
     .flatMap((p) => [p.get('Depends'), p.get('Provides'), p.get('Breaks')])
@@ -23,8 +24,10 @@ test('fuzz: relation parsing, formatting and simplifying throw only PkgmeError',
     seeds,
     maxLen: 65536,
     run: (input) => {
-      const list = parseRelations(decoder.decode(input), { field: fields[n++ % fields.length] });
+      const field = fields[n++ % fields.length]!;
+      const list = parseRelations(decoder.decode(input), { field });
       formatRelations(simplifyRelations(list));
+      formatRelations(simplifyLikeDpkg(list, field));
     },
   });
 });
