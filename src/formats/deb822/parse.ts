@@ -12,7 +12,7 @@
  * second; `Deb822StreamParser` does the same over chunks for indices that should not be held twice in memory.
  */
 import { PkgmeError } from '../../errors.ts';
-import { Paragraph, fieldNameProblem, sameFieldName } from './paragraph.ts';
+import { Paragraph, fieldNameProblem } from './paragraph.ts';
 
 export interface Deb822ParseOptions {
   /**
@@ -71,30 +71,43 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
   let offs: number[] = [];
   /** Blanks between name and colon, per field index; null until a paragraph has any (they are rare). */
   let gaps: string[] | null = null;
-  let seen: Set<string> | null = null;
+  // Duplicate detection in O(1) per field: every distinct name (case folded) gets an id, and `seenIn[id]` holds the
+  // serial of the last paragraph that used it.
+  const ids = new Map<string, number>();
+  const seenIn: number[] = [];
+  let serial = 0;
   let rawStart = 0;
   let fieldEnd = 0;
 
   // Field names repeat in every paragraph of an index (Package, Version, …): a per-parse cache keyed by the first
   // character finds them with startsWith, without slicing or re-validating a name per line. Bounded per key so
   // hostile input with many distinct names cannot make the lookup quadratic.
-  const nameCache: string[][] = [];
-  const cachedName = (c: number, lineEnd: number): string | undefined => {
+  const nameCache: Array<Array<{ name: string; id: number }>> = [];
+  const cachedName = (c: number, lineEnd: number): { name: string; id: number } | undefined => {
     const list = nameCache[c & 127];
     if (list === undefined) return undefined;
     for (let i = 0; i < list.length; i++) {
-      const n = list[i]!;
-      const colon = pos + n.length;
-      if (colon < lineEnd && text.charCodeAt(colon) === 58 && text.startsWith(n, pos)) return n;
+      const e = list[i]!;
+      const colon = pos + e.name.length;
+      if (colon < lineEnd && text.charCodeAt(colon) === 58 && text.startsWith(e.name, pos)) return e;
     }
     return undefined;
+  };
+  const idOf = (name: string): number => {
+    const key = name.toLowerCase();
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(key, id);
+    }
+    return id;
   };
 
   const startField = (lineEnd: number): void => {
     const hit = cachedName(text.charCodeAt(pos), lineEnd);
     if (hit !== undefined) {
-      addName(hit);
-      rawStart = pos + hit.length + 1;
+      addName(hit.name, hit.id);
+      rawStart = pos + hit.name.length + 1;
       fieldEnd = lineEnd;
       return;
     }
@@ -131,30 +144,24 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
         'field names are printable ASCII without spaces, followed by a colon ("Name: value")',
       );
     }
+    const id = idOf(name);
     if (nameEnd === colon) {
       const key = name.charCodeAt(0) & 127;
       const list = nameCache[key] ?? (nameCache[key] = []);
-      if (list.length < 16) list.push(name);
+      if (list.length < 16) list.push({ name, id });
     } else {
       if (gaps === null) gaps = [];
       gaps[names.length] = text.slice(nameEnd, colon);
     }
-    addName(name);
+    addName(name, id);
     rawStart = colon + 1;
     fieldEnd = lineEnd;
   };
 
   /** Records the current field's name, enforcing dpkg's rule: no field twice per paragraph (case-insensitive). */
-  const addName = (name: string): void => {
-    if (seen !== null) {
-      const key = name.toLowerCase();
-      if (seen.has(key)) throw duplicate(name);
-      seen.add(key);
-    } else {
-      for (let i = 0; i < names.length; i++) if (sameFieldName(names[i]!, name)) throw duplicate(name);
-      // Past a few dozen fields a linear scan per field would be quadratic on hostile input: switch to a set.
-      if (names.length >= 64) seen = new Set(names.concat(name).map((n) => n.toLowerCase()));
-    }
+  const addName = (name: string, id: number): void => {
+    if (seenIn[id] === serial) throw duplicate(name);
+    seenIn[id] = serial;
     names.push(name);
   };
 
@@ -206,7 +213,7 @@ function parseSegment(text: string, firstLine: number, opts: Deb822ParseOptions)
         names = [];
         offs = [];
         gaps = null;
-        seen = null;
+        serial++;
         paraStart = pos;
         paraLine = line;
         paraLeading = text.slice(sepStart, pos);
