@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -111,4 +111,21 @@ test('pkgme deb822 verify and sign: Debian InRelease verifies; our signature pas
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('pkgme deb822 show reads compressed apt indices: paragraph count equals grep -c on lz4 -dc', (t) => {
+  if (!requireTools(t, ['lz4', 'grep'], 'lz4 grep')) return;
+  const lists = '/var/lib/apt/lists';
+  const files = readdirSync(lists)
+    .filter((f) => f.endsWith('_Packages.lz4'))
+    .map((f) => join(lists, f));
+  assert.ok(files.length > 0, 'no Packages.lz4 under /var/lib/apt/lists');
+  const smallest = files.sort((a, b) => statSync(a).size - statSync(b).size)[0]!;
+  const r = pkgme('deb822', 'show', '--json', '--field', 'Package', smallest);
+  assert.equal(r.status, 0, r.stderr);
+  const ours = (JSON.parse(r.stdout) as { paragraphs: unknown[] }).paragraphs.length;
+  const plain = execFileSync('lz4', ['-dc', smallest], { maxBuffer: 1 << 30 });
+  const theirs = Number(execFileSync('grep', ['-c', '^Package:'], { input: plain, encoding: 'utf8' }).trim());
+  assert.equal(ours, theirs);
+  console.log(`pkgme deb822 show: ${smallest}: ${ours} paragraphs, as grep counts`);
 });
