@@ -74,7 +74,25 @@ export function checkPathLimits(parts: string[], member: string, limits: UploadL
       `path is ${parts.length} components deep`,
     );
   }
+  for (const c of parts) {
+    const n = Buffer.byteLength(c);
+    if (n > NAME_MAX) {
+      // A file system limit, not a configurable one: Linux refuses longer names (ENAMETOOLONG).
+      throw limitError(
+        'UPLOAD_PATH_TOO_LONG',
+        member,
+        'NAME_MAX',
+        NAME_MAX,
+        n,
+        `a path component is ${n} bytes long`,
+      );
+    }
+  }
 }
+
+/** Longest file name (one component) Linux file systems take, and longest symlink target. */
+export const NAME_MAX = 255;
+export const LINK_MAX = 4095;
 
 function escape(member: string, target: string, why: string): never {
   throw uploadError(
@@ -98,6 +116,8 @@ export function checkSymlinkTarget(
   if (target === '') escape(member, target, 'has an empty target');
   if (target.includes('\0')) escape(member, target, 'has a NUL byte in its target');
   if (target.startsWith('/')) escape(member, target, 'is absolute, so it points outside the upload');
+  if (Buffer.byteLength(target) > LINK_MAX)
+    escape(member, target.slice(0, 64) + '…', 'has a target longer than 4095 bytes');
   const cur = linkParts.slice(0, -1);
   let known = true;
   for (const c of target.split('/')) {

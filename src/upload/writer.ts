@@ -146,7 +146,7 @@ export class SafeWriter {
           return n === 'dir' || n === 'implicit-dir';
         });
         symlinkSync(target, full);
-        lutimesSync(full, entry.mtime, entry.mtime);
+        lutimesSync(full, fsTime(entry.mtime), fsTime(entry.mtime));
         this.#nodes.set(path, 'symlink');
         this.entries.push({ path, type: 'symlink', size: 0, mode: 0o777, mtime: entry.mtime, target });
         return;
@@ -172,7 +172,7 @@ export class SafeWriter {
       const attrs = this.#dirAttrs.get(p);
       if (n === 'implicit-dir' || !attrs) continue;
       chmodSync(full, attrs.mode);
-      utimesSync(full, attrs.mtime, attrs.mtime);
+      utimesSync(full, fsTime(attrs.mtime), fsTime(attrs.mtime));
     }
   }
 
@@ -288,12 +288,21 @@ export class SafeWriter {
         this.onBytes(this.totalBytes, member);
       }
       fchmodSync(fd, mode);
-      futimesSync(fd, entry.mtime, entry.mtime);
+      futimesSync(fd, fsTime(entry.mtime), fsTime(entry.mtime));
     } finally {
       closeSync(fd);
     }
     this.entries.push({ path, type: 'file', size: written, mode, mtime: entry.mtime });
   }
+}
+
+/**
+ * An mtime the kernel accepts: archive headers (pax especially) can carry any number, and a NaN or a year-300000
+ * timestamp must not turn into a failed write. Clamped to 1901..2514 (signed 32-bit low end, ext4's 34-bit high end).
+ */
+function fsTime(t: number): number {
+  if (!Number.isFinite(t)) return 0;
+  return Math.min(Math.max(t, -(2 ** 31)), 2 ** 34 - 1);
 }
 
 function describeBits(mode: number): string {
