@@ -37,19 +37,18 @@ test('fuzz: extractUpload on mutated tar/zip uploads: typed input errors only, n
     maxLen: 256 * 1024,
     run: async (bytes) => {
       writeFileSync(input, bytes);
-      try {
-        await extractUpload(input, job, { maxTotalBytes: 8 << 20, maxEntries: 2000 });
-      } catch (err) {
-        // A hostile upload is the user's problem: an "environment" or "internal" error here is a misclassification.
-        if (isPkgmeError(err) && (err.kind === 'environment' || err.kind === 'internal')) {
-          throw new Error(`misclassified ${err.code}: ${err.message}`);
-        }
-        throw err;
-      } finally {
-        const left = readdirSync(sandbox).filter((n) => n !== 'upload.bin' && n !== 'job');
-        if (left.length > 0) throw new Error(`written outside the job dir: ${left.join(', ')}`);
-        rmSync(job, { recursive: true, force: true });
+      let failure: unknown;
+      await extractUpload(input, job, { maxTotalBytes: 8 << 20, maxEntries: 2000 }).catch((err: unknown) => {
+        failure = err;
+      });
+      const left = readdirSync(sandbox).filter((n) => n !== 'upload.bin' && n !== 'job');
+      rmSync(job, { recursive: true, force: true });
+      if (left.length > 0) throw new Error(`written outside the job dir: ${left.join(', ')}`);
+      // A hostile upload is the user's problem: an "environment" or "internal" error here is a misclassification.
+      if (isPkgmeError(failure) && (failure.kind === 'environment' || failure.kind === 'internal')) {
+        throw new Error(`misclassified ${failure.code}: ${failure.message}`);
       }
+      if (failure !== undefined) throw failure;
     },
   });
 });
