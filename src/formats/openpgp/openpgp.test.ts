@@ -361,3 +361,20 @@ test('armor header variants: we reject exactly what gpgv rejects', async (t) => 
     `armor variants: ${variants.length} cases, same verdict as gpgv; trailing text rejected like apt`,
   );
 });
+
+test('passphrase-protected signing keys: missing or wrong passphrase is PGP_BAD_KEY, the right one signs', async () => {
+  const gen = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'ed25519Legacy',
+    userIDs: [{ name: 'locked' }],
+    passphrase: 'correct horse',
+    format: 'armored',
+  });
+  await assert.rejects(readSigningKey(gen.privateKey), { code: 'PGP_BAD_KEY' });
+  await assert.rejects(readSigningKey(gen.privateKey, 'wrong'), { code: 'PGP_BAD_KEY' });
+  await assert.rejects(readSigningKey('not a key'), { code: 'PGP_BAD_KEY' });
+  const key = await readSigningKey(gen.privateKey, 'correct horse');
+  const signed = await clearsign('A: b\n', key);
+  const res = await verifyClearsigned(signed, await readKeyring(gen.publicKey));
+  assert.equal(res.text, 'A: b\n');
+});
