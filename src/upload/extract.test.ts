@@ -198,6 +198,8 @@ test('hostile archives are rejected with the exact code, and nothing is left or 
   await expectRejected(a('encrypted.zip'), 'ZIP_ENCRYPTED');
   writeFileSync(a('random.bin'), createHash('sha512').update('x').digest().toString('hex').repeat(100));
   await expectRejected(a('random.bin'), 'UPLOAD_UNSUPPORTED_FORMAT');
+  writeFileSync(a('empty.tar'), '');
+  await expectRejected(a('empty.tar'), 'UPLOAD_EMPTY');
   execFileSync('sh', ['-c', `cd ${sp} && ar rc ${a('x.deb')} secret.txt`]);
   await expectRejected(a('x.deb'), 'UPLOAD_UNSUPPORTED_FORMAT');
   const full = freshDir(dir, 'not-empty');
@@ -205,7 +207,7 @@ test('hostile archives are rejected with the exact code, and nothing is left or 
   await assert.rejects(extractUpload(a('setuid.tar'), full), { code: 'UPLOAD_DEST_NOT_EMPTY' });
   assert.deepEqual(readdirSync(full), ['keep']);
   console.log(
-    `extractUpload: ${cases.length + 5} hostile archives rejected with the expected codes, nothing left behind`,
+    `extractUpload: ${cases.length + 6} hostile archives rejected with the expected codes, nothing left behind`,
   );
 });
 

@@ -7,7 +7,8 @@
  *   PkgmeError is rethrown: the caller never sees half an upload.
  * - The compression ratio (file bytes written / compressed bytes read so far; for zip, / the archive size) is checked
  *   after every chunk once past ratioGraceBytes, so a bomb stops within a few MB of crossing the limit.
- * - Anything that is neither zip nor tar (after decompression) fails with UPLOAD_UNSUPPORTED_FORMAT.
+ * - Anything that is neither zip nor tar (after decompression) fails with UPLOAD_UNSUPPORTED_FORMAT; an archive
+ *   with no members (or only "./") with UPLOAD_EMPTY.
  */
 import {
   closeSync,
@@ -196,6 +197,17 @@ export async function extractUpload(
       ({ writer, compression } = await extractTar(archive, make, limits));
     }
     writer.finish();
+    if (writer.entries.length === 0) {
+      // An empty file reads as an empty tar; either way there is nothing to package.
+      throw uploadError(
+        'UPLOAD_EMPTY',
+        `${archive} holds no files`,
+        'upload the archive of the built application',
+        {
+          archive,
+        },
+      );
+    }
     return {
       archive,
       format,
