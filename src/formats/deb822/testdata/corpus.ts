@@ -17,6 +17,24 @@ export interface CorpusFile {
 
 export const APT_LISTS = '/var/lib/apt/lists';
 
+let ensured = false;
+
+/**
+ * On a fresh machine apt has not fetched its indices yet: run `apt-get update` once (it is quick, and what a user
+ * would do) so the oracle tests have the real InRelease and Packages files to work on.
+ */
+function ensureAptLists(): void {
+  if (ensured) return;
+  ensured = true;
+  const has = existsSync(APT_LISTS) && readdirSync(APT_LISTS).some((f) => f.endsWith('_InRelease'));
+  if (has) return;
+  try {
+    execFileSync('apt-get', ['update', '-q'], { stdio: 'ignore' });
+  } catch {
+    // The tests then report that the indices are missing.
+  }
+}
+
 function decompressed(path: string): Buffer {
   if (path.endsWith('.lz4')) return execFileSync('lz4', ['-dc', path], { maxBuffer: 1 << 30 });
   if (path.endsWith('.gz')) return gunzipSync(readFileSync(path));
@@ -25,6 +43,7 @@ function decompressed(path: string): Buffer {
 
 /** Plain deb822 files (not signed). */
 export function corpusFiles(): CorpusFile[] {
+  ensureAptLists();
   const out: CorpusFile[] = [];
   for (const path of ['/var/lib/dpkg/status', '/var/lib/dpkg/status-old', '/var/lib/dpkg/available']) {
     if (existsSync(path)) out.push({ path, text: readFileSync(path, 'utf8'), packageIndex: true });
@@ -48,6 +67,7 @@ export function corpusFiles(): CorpusFile[] {
 
 /** The clearsigned InRelease files apt fetched. */
 export function inReleaseFiles(): Array<{ path: string; text: string }> {
+  ensureAptLists();
   if (!existsSync(APT_LISTS)) return [];
   return readdirSync(APT_LISTS)
     .filter((f) => f.endsWith('_InRelease'))
