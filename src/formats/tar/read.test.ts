@@ -16,6 +16,8 @@ const TYPE_CHAR: Record<string, ArchiveEntry['type']> = {
   c: 'char-device',
   b: 'block-device',
   p: 'fifo',
+  // GNU tar lists contiguous files (type 7) as 'C' and extracts them as regular files.
+  C: 'file',
 };
 
 function modeBits(s: string): number {
@@ -151,4 +153,31 @@ test('readTar rejects non-UTF-8 names with TAR_NAME_NOT_UTF8, and garbage or tru
   const cut = join(base, 'cut.tar');
   writeFileSync(cut, whole.subarray(0, 1024));
   await expectTarError(cut, 'TAR_CORRUPT');
+});
+
+test('readTar applies pax global headers and reads contiguous files (type 7) as files, like GNU tar', async (t) => {
+  if (!requireTools(t, ['tar', 'python3'], 'tar python3')) return;
+  const archive = join(cacheDir('tar-read'), 'pax-global-contig.tar');
+  execFileSync('python3', [
+    '-c',
+    String.raw`
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], 'w', format=tarfile.PAX_FORMAT, pax_headers={'comment': 'global'}) as t:
+    for name, kind in (('plain.txt', tarfile.REGTYPE), ('contig.bin', tarfile.CONTTYPE)):
+        info = tarfile.TarInfo(name)
+        info.type = kind
+        info.size = 5
+        info.mtime = 1700000000
+        t.addfile(info, io.BytesIO(b'hello'))
+`,
+    archive,
+  ]);
+  // The archive really starts with a global header ('g').
+  assert.equal(execFileSync('head', ['-c', '512', archive]).subarray(156, 157).toString(), 'g');
+  const { lines } = await ourListing(archive);
+  assert.deepEqual(lines, gnuListing(archive));
+  assert.deepEqual(
+    lines.map((l) => l.split(' ').slice(0, 2).join(' ')),
+    ['file contig.bin', 'file plain.txt'],
+  );
 });
