@@ -12,8 +12,8 @@
  *  - Checksums-Sha1, Checksums-Sha256, Files (md5), in that order, at the end.
  * Output order is Dpkg::Control's: its known-field list first, then unknown fields sorted by name.
  *
- * Not done (documented in docs/source-packages.md): wildcard architecture minimisation, and the automatic Testsuite
- * field from debian/tests/control.
+ *  - Testsuite / Testsuite-Triggers from debian/tests/control, when given.
+ * Not done (documented in docs/source-packages.md): wildcard architecture minimisation.
  */
 import { PkgmeError } from '../../errors.ts';
 import { Paragraph, formatFileList } from '../deb822/index.ts';
@@ -85,6 +85,46 @@ export interface DscFieldsInput {
   control: readonly Paragraph[];
   /** The tarballs, in the order they are listed (orig first, then debian). */
   files: readonly DscFile[];
+  /** debian/tests/control's paragraphs when the tree has one: they add Testsuite: autopkgtest and its triggers. */
+  tests?: readonly Paragraph[];
+}
+
+/**
+ * dpkg-source's set_testsuite_fields: a tests control file adds `autopkgtest` to Testsuite (a sorted set), and,
+ * unless Testsuite-Triggers was written by hand, every package its tests depend on, minus the source's own
+ * binaries and `@`, sorted.
+ */
+function testsuiteFields(
+  fields: Map<string, string>,
+  tests: readonly Paragraph[] | undefined,
+  binaries: string[],
+): void {
+  const suites = new Set(
+    (fields.get('Testsuite') ?? '')
+      .split(/\s*,\s*/)
+      .map((x) => x.trim())
+      .filter((x) => x !== ''),
+  );
+  if (tests !== undefined) {
+    suites.add('autopkgtest');
+    if (!fields.get('Testsuite-Triggers')) {
+      const deps = new Set<string>();
+      for (const t of tests) {
+        const value = t.get('Depends');
+        if (!value) continue;
+        for (const g of parseRelations(value, { field: 'Depends', tests: true }))
+          for (const a of g) if (a.type === 'package') deps.add(a.name);
+      }
+      for (const own of [...binaries, '@']) deps.delete(own);
+      fields.set('Testsuite-Triggers', [...deps].sort(byteOrder).join(', '));
+    }
+  } else suites.delete('autopkgtest');
+  fields.set('Testsuite', [...suites].sort(byteOrder).join(', '));
+  for (const f of ['Testsuite', 'Testsuite-Triggers']) if (fields.get(f) === '') fields.delete(f);
+}
+
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function controlError(problem: string, hint: string): PkgmeError {
@@ -202,6 +242,7 @@ export function dscParagraph(input: DscFieldsInput): Paragraph {
       if (custom !== undefined) fields.set(custom, value);
     }
   }
+  testsuiteFields(fields, input.tests, names);
   fields.set('Binary', binaryField(names));
   fields.set('Architecture', architecture(binaries));
   fields.set('Version', input.version);

@@ -82,6 +82,11 @@ export function makeTree(dir: string, opts: { version: string; format: string })
   );
   w('debian/rules', '#!/usr/bin/make -f\n%:\n\tdh $@\n', 0o755);
   w('debian/source/format', `${opts.format}\n`);
+  w(
+    'debian/tests/control',
+    '# comment\nTests: smoke\nDepends: @, python3 (>= 3.9) | python3-minimal, @builddeps@\n\n' +
+      'Test-Command: hello-pkgme --version\nDepends: hello-pkgme, bash\nRestrictions: superficial\n',
+  );
   w('debian/copyright', 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n');
 }
 

@@ -135,6 +135,13 @@ async function readControl(tree: string): Promise<Paragraph[]> {
   return parseDeb822(text, { source: path });
 }
 
+/** debian/tests/control's paragraphs, or undefined when the tree has no autopkgtests. */
+async function readTestsControl(tree: string): Promise<Paragraph[] | undefined> {
+  const path = join(tree, 'debian', 'tests', 'control');
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parseDeb822(text, { source: path });
+}
+
 /** The tree and its debian/ must be directories: say so, instead of a bare ENOENT from the walker. */
 async function checkTree(tree: string): Promise<void> {
   for (const dir of [tree, join(tree, 'debian')]) {
@@ -196,8 +203,9 @@ export async function writeSourcePackage(opts: WriteSourceOptions): Promise<Writ
     const all = under(`${source}-${noEpoch}`, await walkTree(opts.tree));
     files.push(await writeTarball(opts.outDir, `${source}_${noEpoch}.tar.xz`, all, 'xz', opts.mtime));
   }
+  const tests = await readTestsControl(opts.tree);
   const dscText = formatParagraph(
-    dscParagraph({ format: opts.format, version: opts.version, control, files }),
+    dscParagraph({ format: opts.format, version: opts.version, control, files, ...(tests ? { tests } : {}) }),
   );
   const dsc = join(opts.outDir, `${source}_${noEpoch}.dsc`);
   await writeFile(dsc, dscText);

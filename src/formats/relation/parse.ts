@@ -20,11 +20,18 @@ import type { PackageAtom, RelationAtom, RelationGroup, RelationList, RelationOp
 export interface RelationParseOptions {
   /** The field's name, for messages and for the field-specific rules above. */
   field?: string;
+  /**
+   * debian/tests/control's Depends: names may also hold `@` (`@`, `@builddeps@`, `@recommends@`), as Dpkg::Deps
+   * allows with `tests_dep`.
+   */
+  tests?: boolean;
 }
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d, 0x0c, 0x0b]);
 const NAME_START = /[a-zA-Z0-9]/y;
 const NAME = /[a-zA-Z0-9][a-zA-Z0-9+.-]*/y;
+const TEST_NAME_START = /[@a-zA-Z0-9]/y;
+const TEST_NAME = /[@a-zA-Z0-9][@a-zA-Z0-9+.-]*/y;
 const ARCH = /[a-zA-Z0-9][a-zA-Z0-9-]*/y;
 const ARCH_TOKEN = /^!?[a-zA-Z0-9][a-zA-Z0-9-]*$/;
 const PROFILE_TOKEN = /^!?[a-zA-Z0-9][a-zA-Z0-9.+-]*$/;
@@ -61,6 +68,7 @@ class Scanner {
   constructor(
     readonly text: string,
     readonly field: string | undefined,
+    readonly tests = false,
   ) {}
 
   skipWs(): void {
@@ -145,7 +153,7 @@ function parseTokenList(s: Scanner, close: string, valid: RegExp, what: string):
 
 function parsePackageAtom(s: Scanner): PackageAtom {
   const nameAt = s.pos;
-  const name = s.match(NAME);
+  const name = s.match(s.tests ? TEST_NAME : NAME);
   if (name === undefined) throw s.fail('expected a package name', nameAt);
   const atom: PackageAtom = { type: 'package', name };
   if (s.peek() === ':') {
@@ -182,8 +190,9 @@ function parseAtom(s: Scanner): RelationAtom {
     s.skipWs();
     return { type: 'substvar', name: text.slice(2, -1) };
   }
-  NAME_START.lastIndex = s.pos;
-  if (!NAME_START.test(s.text)) throw s.fail('expected a package name');
+  const start = s.tests ? TEST_NAME_START : NAME_START;
+  start.lastIndex = s.pos;
+  if (!start.test(s.text)) throw s.fail('expected a package name');
   return parsePackageAtom(s);
 }
 
@@ -204,7 +213,7 @@ function checkFieldRules(s: Scanner, group: RelationGroup, at: number): void {
 
 /** Parses a whole relation field. Throws RELATION_SYNTAX (with the offset) on any problem. */
 export function parseRelations(text: string, options: RelationParseOptions = {}): RelationList {
-  const s = new Scanner(text, options.field);
+  const s = new Scanner(text, options.field, options.tests === true);
   const list: RelationList = [];
   // Empty entries (`a,,b`, a leading or trailing comma) are skipped, as Dpkg::Deps does: substvar expansion
   // often leaves them behind.
