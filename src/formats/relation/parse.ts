@@ -121,7 +121,7 @@ function parseVersionConstraint(s: Scanner): PackageAtom['constraint'] {
     const problem = 'problem' in check ? check.problem : check.warning;
     if (problem !== undefined) {
       throw s.fail(
-        `invalid version '${version}': ${problem.reason}`,
+        `invalid version '${version.length > 100 ? `${version.slice(0, 100)}…` : version}': ${problem.reason}`,
         versionAt,
         'Fix the version (deb-version(7))',
       );
