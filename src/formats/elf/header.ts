@@ -110,7 +110,7 @@ const PHDR64: Layout<keyof ProgramHeader> = [
   ['memsz', 8],
   ['align', 8],
 ];
-type ShdrField = Exclude<keyof SectionHeader, 'name'> | 'nameIndex';
+type ShdrField = Exclude<keyof SectionHeader, 'name'>;
 const shdr = (w: 4 | 8): Layout<ShdrField> => [
   ['nameIndex', 4],
   ['type', 4],
@@ -151,8 +151,7 @@ export function readProgramHeaders(src: ByteSource, h: ElfHeader): ProgramHeader
 }
 
 function decodeSection(f: Fields, o: number, is64: boolean): SectionHeader {
-  const { nameIndex: _, ...rest } = f.struct(o, is64 ? SHDR64 : SHDR32);
-  return { name: '', ...rest };
+  return { name: '', ...f.struct(o, is64 ? SHDR64 : SHDR32) };
 }
 
 function readSectionRaw(src: ByteSource, h: ElfHeader, i: number): SectionHeader {
@@ -174,10 +173,8 @@ export function readSectionHeaders(src: ByteSource, h: ElfHeader): SectionHeader
     h.endian === 'little',
   );
   const out: SectionHeader[] = new Array(h.shnum);
-  const nameIdx: number[] = new Array(h.shnum);
   for (let i = 0; i < h.shnum; i++) {
     out[i] = decodeSection(f, i * h.shentsize, is64);
-    nameIdx[i] = f.u32(i * h.shentsize);
   }
   // Section names are only labels here (the parser finds sections by type), so a missing or unreadable name table
   // leaves names empty instead of failing the whole file, as readelf does.
@@ -189,7 +186,7 @@ export function readSectionHeaders(src: ByteSource, h: ElfHeader): SectionHeader
       '.shstrtab',
     );
     for (let i = 0; i < out.length; i++) {
-      const n = nameIdx[i]!;
+      const n = out[i]!.nameIndex;
       if (n < names.size) out[i]!.name = names.get(n, 'sh_name');
     }
   }

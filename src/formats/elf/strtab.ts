@@ -1,14 +1,13 @@
 /**
  * A string table (.dynstr, .shstrtab, DT_STRTAB) decoded lazily. Symbol names are ASCII in practice, so on first use
- * a pure-ASCII table is turned into one JS string by a single native latin1 decode, and each name is then a
+ * a pure-ASCII table is turned into one JS string by a single native decode, and each name is then a
  * substring of it (V8 makes those cheap slices): that is several times faster than decoding names one by one, which
  * matters for libraries with 100k symbols. Tables with non-ASCII bytes decode each name as UTF-8, with a cache.
  */
+import { Buffer, isAscii } from 'node:buffer';
 import { corrupt } from './errors.ts';
 
 const utf8 = new TextDecoder('utf-8');
-const latin1 = new TextDecoder('latin1');
-const NON_ASCII = /[\u0080-\uffff]/;
 
 export class StringTable {
   private readonly cache = new Map<number, string>();
@@ -38,9 +37,9 @@ export class StringTable {
       );
     }
     if (this.text === undefined) {
-      // TextDecoder's 'latin1' is windows-1252 (it remaps 0x80-0x9f), which is why only ASCII tables use it.
-      const t = latin1.decode(b);
-      this.text = NON_ASCII.test(t) ? null : t;
+      // One native check and one native decode for the whole table (a view, no copy).
+      const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+      this.text = isAscii(buf) ? buf.toString('latin1') : null;
     }
     const t = this.text;
     if (t !== null) {

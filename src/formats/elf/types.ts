@@ -42,6 +42,8 @@ export interface ProgramHeader {
 export interface SectionHeader {
   /** Name from the section-name string table ('' when the file has none). */
   name: string;
+  /** sh_name: the name's offset in the section-name string table. */
+  nameIndex: number;
   type: number;
   flags: number;
   addr: number;
