@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PkgmeError } from '../../errors.ts';
 import { requireTools } from '../../testing/env.ts';
-import { aptParagraphs, aptSourcesParagraphs, dpkgStatusParagraphs } from '../version/apt-index.fixture.ts';
+import {
+  aptParagraphs,
+  aptSourcesParagraphs,
+  dpkgStatusParagraphs,
+  type Paragraph,
+} from '../version/apt-index.fixture.ts';
 import { formatRelations } from './format.ts';
 import { parseRelations } from './parse.ts';
 import { perlDeps } from './perl-deps.fixture.ts';
@@ -42,7 +47,7 @@ test('every relation field of the apt indices and dpkg status parses and formats
   if (!requireTools(t, ['perl', 'lz4'], 'libdpkg-perl lz4')) return;
   const counts = { paragraphs: 0, fields: 0, sourceParagraphs: 0, sourceFields: 0 };
   const unique = new Map<string, [string, string]>();
-  const take = (paragraphs: Array<Map<string, string>>, names: string[], key: 'fields' | 'sourceFields') => {
+  const take = (paragraphs: Paragraph[], names: string[], key: 'fields' | 'sourceFields') => {
     for (const p of paragraphs) {
       for (const f of names) {
         const v = p.get(f);

@@ -3,16 +3,15 @@
  * read as field maps. The oracle tests for versions and relations draw their inputs from here, so they exercise what
  * Debian really ships rather than hand-picked strings.
  *
- * The split is deliberately naive (a paragraph per blank line, a field per unindented line, continuation lines
- * kept with their newline): these files are machine-written by apt and dpkg, and this is test scaffolding, not the
- * project's deb822 parser.
+ * Parsed with the project's deb822 parser.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from '../../testing/env.ts';
+import { parseDeb822, type Paragraph } from '../deb822/index.ts';
 
-export type Paragraph = Map<string, string>;
+export type { Paragraph };
 
 const LISTS = '/var/lib/apt/lists';
 
@@ -44,35 +43,19 @@ export function readListText(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
-export function splitParagraphs(text: string): Paragraph[] {
-  const out: Paragraph[] = [];
-  for (const block of text.split(/\n\s*\n/)) {
-    const p: Paragraph = new Map();
-    let last: string | undefined;
-    for (const line of block.split('\n')) {
-      if (line === '') continue;
-      if (line.startsWith(' ') || line.startsWith('\t')) {
-        if (last !== undefined) p.set(last, `${p.get(last)}\n${line}`);
-        continue;
-      }
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      last = line.slice(0, colon);
-      p.set(last, line.slice(colon + 1).trim());
-    }
-    if (p.size > 0) out.push(p);
-  }
-  return out;
+/** Paragraphs through the project's deb822 parser (values as dpkg sees them). */
+export function splitParagraphs(text: string, source?: string): Paragraph[] {
+  return parseDeb822(text, source === undefined ? {} : { source });
 }
 
 /** Every paragraph of every apt Packages list. */
 export function aptParagraphs(kind: 'Packages' | 'Sources' = 'Packages'): Paragraph[] {
-  return aptListFiles(kind).flatMap((f) => splitParagraphs(readListText(f)));
+  return aptListFiles(kind).flatMap((f) => splitParagraphs(readListText(f), f));
 }
 
 export function dpkgStatusParagraphs(): Paragraph[] {
   const f = '/var/lib/dpkg/status';
-  return existsSync(f) ? splitParagraphs(readFileSync(f, 'utf8')) : [];
+  return existsSync(f) ? splitParagraphs(readFileSync(f, 'utf8'), f) : [];
 }
 
 /**
@@ -113,5 +96,5 @@ export function aptSourcesParagraphs(): Paragraph[] {
       );
     }
   }
-  return have().flatMap((f) => splitParagraphs(readListText(join(lists, f))));
+  return have().flatMap((f) => splitParagraphs(readListText(join(lists, f)), f));
 }
