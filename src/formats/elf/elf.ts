@@ -111,7 +111,7 @@ export function parseSource(src: ByteSource, opts: ParseOptions = {}): ElfInfo {
   }
 
   const tables = hasSections
-    ? fromSections(src, h, sections, dynSec)
+    ? fromSections(src, h, sections, dynSec, want !== 'none')
     : dynPh !== undefined
       ? fromDynamic(src, h, phdrs, dynamic, dynAt)
       : null;

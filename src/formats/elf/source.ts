@@ -11,6 +11,11 @@ export interface ByteSource {
   readonly size: number;
   /** Exactly `length` bytes at `offset`; throws ELF_TRUNCATED naming `what` when they are not all in the file. */
   read(offset: number, length: number, what: string): Uint8Array;
+  /**
+   * A hint that the regions about to be read lie in [offset, offset + length): a file source reads the span with one
+   * syscall and serves the following reads from it. Out-of-range hints are ignored (the reads then report).
+   */
+  prefetch(offset: number, length: number): void;
 }
 
 function checkRange(size: number, offset: number, length: number, what: string): void {
@@ -27,24 +32,37 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
       checkRange(bytes.length, offset, length, what);
       return bytes.subarray(offset, offset + length);
     },
+    prefetch() {},
   };
 }
 
 /** Reads regions from an open file descriptor. The caller owns (and closes) the descriptor. */
 export function fdSource(fd: number, size: number): ByteSource {
+  let span: { offset: number; bytes: Buffer } | null = null;
+  const readRaw = (offset: number, length: number, what: string): Buffer => {
+    const out = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, offset + done);
+      // The file shrank under us: report it like any other truncation.
+      if (n === 0) throw truncated(what, offset, length, offset + done);
+      done += n;
+    }
+    return out;
+  };
   return {
     size,
     read(offset, length, what) {
       checkRange(size, offset, length, what);
-      const out = Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, out, done, length - done, offset + done);
-        // The file shrank under us: report it like any other truncation.
-        if (n === 0) throw truncated(what, offset, length, offset + done);
-        done += n;
+      if (span !== null && offset >= span.offset && offset + length <= span.offset + span.bytes.length) {
+        return span.bytes.subarray(offset - span.offset, offset - span.offset + length);
       }
-      return out;
+      return readRaw(offset, length, what);
+    },
+    prefetch(offset, length) {
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length <= 0) return;
+      if (offset > size || length > size - offset) return;
+      span = { offset, bytes: readRaw(offset, length, 'prefetched span') };
     },
   };
 }

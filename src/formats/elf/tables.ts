@@ -58,11 +58,26 @@ function stringSection(
   return new StringTable(r.bytes, r.offset, s.name || `section ${link}`);
 }
 
+/** Prefetches the span covering `parts` when it is not much bigger than the parts themselves. */
+function prefetchTogether(src: ByteSource, parts: SectionHeader[]): void {
+  if (parts.length < 2) return;
+  let lo = Infinity;
+  let hi = 0;
+  let sum = 0;
+  for (const p of parts) {
+    lo = Math.min(lo, p.offset);
+    hi = Math.max(hi, p.offset + p.size);
+    sum += p.size;
+  }
+  if (hi - lo <= 2 * sum + 65536) src.prefetch(lo, hi - lo);
+}
+
 export function fromSections(
   src: ByteSource,
   h: ElfHeader,
   sections: SectionHeader[],
   dynSec: SectionHeader | undefined,
+  wantSymbols: boolean,
 ): DynamicTables {
   const byType = (t: number) => sections.find((s) => s.type === t);
   const cache = new Map<number, StringTable>();
@@ -74,6 +89,15 @@ export function fromSections(
   const vn = byType(SHT_GNU_VERNEED);
   const vd = byType(SHT_GNU_VERDEF);
   const dynsym = byType(SHT_DYNSYM);
+  const versym = byType(SHT_GNU_VERSYM);
+  // The linker puts .dynsym, .dynstr, .gnu.version* next to each other: read them with one syscall when they are.
+  const wanted = [vn, vd, ...(wantSymbols ? [dynsym, versym] : [])];
+  if (dynSec !== undefined) wanted.push(sections[dynSec.link]);
+  if (wantSymbols && dynsym !== undefined) wanted.push(sections[dynsym.link]);
+  prefetchTogether(
+    src,
+    wanted.filter((s): s is SectionHeader => s !== undefined && s.type !== SHT_NOBITS && s.size > 0),
+  );
   return {
     strs: dynSec === undefined ? null : strings(dynSec.link, '.dynamic sh_link', dynSec.offset),
     verneed: vn === undefined ? null : { region: readSection(src, vn, '.gnu.version_r'), count: vn.info },
@@ -85,13 +109,12 @@ export function fromSections(
       if (entsize < std)
         throw corrupt('.dynsym sh_entsize', dynsym.offset, `entry size ${entsize} < ${std}`, entsize);
       const table = readSection(src, dynsym, '.dynsym');
-      const vs = byType(SHT_GNU_VERSYM);
       return {
         table,
         entsize,
         count: Math.floor(table.bytes.length / entsize),
         strs: strings(dynsym.link, '.dynsym sh_link', dynsym.offset),
-        versym: vs === undefined ? null : readSection(src, vs, '.gnu.version'),
+        versym: versym === undefined ? null : readSection(src, versym, '.gnu.version'),
       };
     },
   };
