@@ -110,17 +110,24 @@ export function describeTree(root: string, skip: string[] = []): string[] {
   return out;
 }
 
-/** Runs dpkg-source -x; returns stderr lines that are warnings, except the one about an unsigned .dsc. */
+/**
+ * Runs dpkg-source -x; returns the stderr lines that mention a warning. Unless `signed`, the one about extracting an
+ * unsigned package is expected and left out. `home` points dpkg-source's gpgv at `<home>/.gnupg/trustedkeys.gpg`.
+ */
 export function dpkgSourceExtract(
   dsc: string,
   into: string,
   cwd: string,
+  opts: { signed?: boolean; home?: string } = {},
 ): { warnings: string[]; stderr: string } {
-  const r = spawnSync('dpkg-source', ['-x', dsc, into], { cwd, encoding: 'utf8' });
+  const env = opts.home === undefined ? process.env : { ...process.env, HOME: opts.home };
+  const r = spawnSync('dpkg-source', ['-x', dsc, into], { cwd, encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`dpkg-source -x failed (${r.status}): ${r.stderr}`);
   const warnings = r.stderr
     .split('\n')
-    .filter((l) => /warning/i.test(l) && !/extracting unsigned source package/.test(l));
+    .filter(
+      (l) => /warning/i.test(l) && (opts.signed === true || !/extracting unsigned source package/.test(l)),
+    );
   return { warnings, stderr: r.stderr };
 }
 

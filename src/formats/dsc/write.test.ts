@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import * as openpgp from 'openpgp';
 import { PkgmeError } from '../../errors.ts';
+import { clearsign } from '../openpgp/sign.ts';
 import { requireTools } from '../../testing/env.ts';
 import { parseDeb822 } from '../deb822/index.ts';
 import { listDscContents, verifyDscFiles } from './read.ts';
@@ -62,6 +73,47 @@ for (const c of CASES) {
     );
   });
 }
+
+test('a .dsc signed through the sign callback extracts with a good signature and no warning at all', async (t) => {
+  if (!requireTools(t, ['dpkg-source', 'gpgv'], 'dpkg-dev gpgv')) return;
+  const dir = mkdtempSync(join(work, 'signed-'));
+  const tree = join(dir, 'tree');
+  makeTree(tree, { version: '1.0-1', format: '3.0 (quilt)' });
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'ed25519Legacy',
+    userIDs: [{ name: 'Packager', email: 'packager@example.org' }],
+    format: 'object',
+  });
+  const written = await writeSourcePackage({
+    tree,
+    outDir: join(dir, 'out'),
+    format: '3.0 (quilt)',
+    version: '1.0-1',
+    mtime: MTIME,
+    sign: (text) => clearsign(text, privateKey),
+  });
+  assert.match(written.dscText, /^-----BEGIN PGP SIGNED MESSAGE-----/);
+  // dpkg-source verifies with gpgv against $HOME/.gnupg/trustedkeys.gpg.
+  const home = join(dir, 'home');
+  mkdirSync(join(home, '.gnupg'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(home, '.gnupg', 'trustedkeys.gpg'), publicKey.write());
+  const { warnings, stderr } = dpkgSourceExtract(written.dsc, join(dir, 'x'), join(dir, 'out'), {
+    signed: true,
+    home,
+  });
+  assert.deepEqual(warnings, [], stderr);
+  // The check is real: without our key in the trusted keyring, dpkg-source complains about the signature.
+  const emptyHome = join(dir, 'empty-home');
+  mkdirSync(emptyHome);
+  const untrusted = dpkgSourceExtract(written.dsc, join(dir, 'y'), join(dir, 'out'), {
+    signed: true,
+    home: emptyHome,
+  });
+  assert.ok(untrusted.warnings.length > 0, `expected a signature warning, got: ${untrusted.stderr}`);
+  assert.deepEqual(describeTree(join(dir, 'x'), ['.pc']), describeTree(tree));
+  console.log(`signed source package: no warning with the key trusted; without it: ${untrusted.warnings[0]}`);
+});
 
 test('writing twice gives byte-identical files', async () => {
   const dir = mkdtempSync(join(work, 'repro-'));

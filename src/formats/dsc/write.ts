@@ -43,12 +43,17 @@ export interface WriteSourceOptions {
   origCompression?: 'xz' | 'gzip';
   /** debian/control's paragraphs; read from `tree`/debian/control when omitted. */
   control?: Paragraph[];
+  /**
+   * Signs the .dsc text (e.g. `(t) => clearsign(t, key)` from src/formats/openpgp): the result is written instead.
+   * A callback keeps keys and signing policy out of the format layer.
+   */
+  sign?: (dscText: string) => Promise<string>;
 }
 
 export interface WrittenSource {
   /** Path of the .dsc. */
   dsc: string;
-  /** The .dsc's text. */
+  /** The .dsc's text as written (clearsigned when `sign` was given). */
   dscText: string;
   /** The tarballs, as listed in the .dsc. */
   files: DscFile[];
@@ -204,9 +209,10 @@ export async function writeSourcePackage(opts: WriteSourceOptions): Promise<Writ
     files.push(await writeTarball(opts.outDir, `${source}_${noEpoch}.tar.xz`, all, 'xz', opts.mtime));
   }
   const tests = await readTestsControl(opts.tree);
-  const dscText = formatParagraph(
+  const unsigned = formatParagraph(
     dscParagraph({ format: opts.format, version: opts.version, control, files, ...(tests ? { tests } : {}) }),
   );
+  const dscText = opts.sign === undefined ? unsigned : await opts.sign(unsigned);
   const dsc = join(opts.outDir, `${source}_${noEpoch}.dsc`);
   await writeFile(dsc, dscText);
   return { dsc, dscText, files };
