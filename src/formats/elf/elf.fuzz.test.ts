@@ -4,11 +4,13 @@
  * allocation.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { hasCommand } from '../../testing/env.ts';
 import { fuzz } from '../../testing/fuzz.ts';
-import { parseElf } from './elf.ts';
+import { parseElf, readElfFile } from './elf.ts';
 import { findElfFiles } from './testkit/files.ts';
 import { TOOLCHAINS, buildFixtures } from './testkit/fixtures.ts';
 
@@ -38,4 +40,24 @@ test('fuzz parseElf', async () => {
     },
   });
   assert.ok(report.inputs > 0);
+});
+
+test('fuzz readElfFile (region reads through a file descriptor)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pkgme-elf-fuzz-'));
+  const file = join(dir, 'input');
+  // Padding past the whole-file-read limit sends every input through the descriptor path (pread, span prefetch).
+  const pad = new Uint8Array(300 * 1024);
+  try {
+    const report = await fuzz({
+      name: 'elf-file',
+      seeds: seeds(),
+      run: (input) => {
+        writeFileSync(file, Buffer.concat([input, pad]));
+        readElfFile(file);
+      },
+    });
+    assert.ok(report.inputs > 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
