@@ -52,7 +52,8 @@ const INTERESTING = [0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
 
 export function mutate(seed: Uint8Array, rnd: () => number, seeds: Uint8Array[], maxLen: number): Uint8Array {
   const int = (n: number) => Math.floor(rnd() * n);
-  let buf: Uint8Array = seed.slice();
+  // A copy, never a view: Buffer#slice returns a view, and mutating it would corrupt the seed for later rounds.
+  let buf: Uint8Array = Uint8Array.prototype.slice.call(seed);
   const rounds = 1 + int(8);
   for (let r = 0; r < rounds; r++) {
     const op = int(9);
