@@ -10,16 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import * as openpgp from 'openpgp';
 import { inReleaseFiles } from '../../formats/deb822/testdata/corpus.ts';
-import { repoRoot, requireTools } from '../../testing/env.ts';
-
-function pkgme(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { requireTools } from '../../testing/env.ts';
+import { pkgme } from '../../testing/cli.ts';
 
 test('pkgme deb822 show: Package/Version/Depends of dpkg status equal grep-dctrl', (t) => {
   if (!requireTools(t, ['grep-dctrl'], 'dctrl-tools')) return;

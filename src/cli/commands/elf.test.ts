@@ -3,21 +3,12 @@
  * imports, the plain summary, and the typed error (exit code 1) for a file that is not ELF.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import type { DynamicSymbol, ElfInfo } from '../../formats/elf/elf.ts';
 import { findElfFiles } from '../../formats/elf/testkit/files.ts';
 import { parseDynOutput } from '../../formats/elf/testkit/readelf.ts';
-import { repoRoot, requireTools, run } from '../../testing/env.ts';
-
-function pkgme(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { requireTools, run } from '../../testing/env.ts';
+import { pkgme } from '../../testing/cli.ts';
 
 test('pkgme elf --json agrees with readelf on NEEDED, SONAME, RUNPATH and imports', (t) => {
   if (!requireTools(t, ['readelf'], 'binutils')) return;

@@ -1,19 +1,12 @@
 /** `pkgme extract` end to end: the tree matches GNU tar's, a bomb exits 1 with the JSON error, bad numbers exit 2. */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cacheDir, repoRoot, requireTools } from '../../testing/env.ts';
+import { cacheDir, requireTools } from '../../testing/env.ts';
+import { pkgme } from '../../testing/cli.ts';
 import { makeTree } from '../../formats/tar/read-fixture.ts';
-
-function pkgme(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 test('pkgme extract unpacks a .tar.xz like GNU tar, and --json prints the manifest', (t) => {
   if (!requireTools(t, ['tar', 'xz'], 'tar xz-utils')) return;

@@ -2,15 +2,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { repoRoot, requireTools } from '../../testing/env.ts';
-
-function pkgme(...args: string[]): { status: number; stdout: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  return { status: r.status ?? -1, stdout: r.stdout };
-}
+import { requireTools } from '../../testing/env.ts';
+import { pkgme } from '../../testing/cli.ts';
 
 test('pkgme version compare / satisfies agree with dpkg --compare-versions', (t) => {
   if (!requireTools(t, ['dpkg'], 'dpkg')) return;
