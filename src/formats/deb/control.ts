@@ -9,8 +9,7 @@ import { Readable } from 'node:stream';
 import { PkgmeError } from '../../errors.ts';
 import { decompressBuffer } from '../compress/index.ts';
 import { parseDeb822Bytes, type Paragraph } from '../deb822/index.ts';
-import type { DebCompression } from './members.ts';
-import { forEachTarEntry, memberError, readBody } from './tar-entries.ts';
+import { memberError, readMemberTar, type DebCompression } from './members.ts';
 
 /** Cap on the decompressed control.tar. The biggest real ones (libc6 symbols, big conffiles lists) are ~1 MB. */
 export const MAX_CONTROL_TAR = 64 * 1024 * 1024;
@@ -29,6 +28,23 @@ export interface DebControlInfo {
   files: Map<string, DebControlFile>;
 }
 
+/** Reads a whole entry body into memory, refusing more than `max` bytes. */
+async function readBody(body: AsyncIterable<Uint8Array>, max: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const c of body) {
+    total += c.length;
+    if (total > max) {
+      throw new PkgmeError('DEB_LIMIT', `${what} is larger than ${max} bytes`, 'limit', {
+        hint: 'This control member is far larger than any real package has.',
+        details: { member: what, limit: max },
+      });
+    }
+    chunks.push(Buffer.from(c));
+  }
+  return Buffer.concat(chunks);
+}
+
 export async function readControlTar(
   member: string,
   compressed: Uint8Array,
@@ -41,9 +57,9 @@ export async function readControlTar(
     throw memberError(member, err);
   }
   const files = new Map<string, DebControlFile>();
-  await forEachTarEntry(Readable.from([tar]), member, async (e, body) => {
+  await readMemberTar(Readable.from([tar]), member, async (e, body) => {
     if (e.type !== 'file') return;
-    const name = e.path.replace(/^(\.\/)+/, '');
+    const name = e.name.replace(/^(\.\/)+/, '');
     if (name.includes('/')) return;
     files.set(name, { data: await readBody(body, MAX_CONTROL_TAR, `${member}/${name}`), mode: e.mode });
   });

@@ -2,21 +2,20 @@
  * `tar -tv` style lines for data entries, the format `dpkg-deb --contents` prints (so `pkgme deb contents` reads
  * the same as the tool people know, and the tests can compare field by field).
  */
-import type { DebTarEntry } from './tar-entries.ts';
+import type { ArchiveEntryType, TarEntry } from '../tar/read.ts';
 
-const TYPE_CHAR: Record<DebTarEntry['type'], string> = {
+const TYPE_CHAR: Record<ArchiveEntryType, string> = {
   file: '-',
-  dir: 'd',
+  directory: 'd',
   symlink: 'l',
   hardlink: 'h',
-  char: 'c',
-  block: 'b',
+  'char-device': 'c',
+  'block-device': 'b',
   fifo: 'p',
-  other: '?',
 };
 
 /** "drwxr-xr-x", with s/S, t/T for setuid, setgid and sticky, as GNU tar and ls print them. */
-export function modeString(type: DebTarEntry['type'], mode: number): string {
+export function modeString(type: ArchiveEntryType, mode: number): string {
   const bit = (mask: number, c: string) => (mode & mask ? c : '-');
   const special = (x: number, s: number, lower: string) =>
     mode & s ? (mode & x ? lower : lower.toUpperCase()) : bit(x, 'x');
@@ -43,13 +42,13 @@ function utcDate(seconds: number): string {
  * GNU tar is: owner and size fill at least 19 columns, and once a longer pair was printed, the following lines keep
  * that width.
  */
-export function listingFormatter(): (e: DebTarEntry) => string {
+export function listingFormatter(): (e: TarEntry) => string {
   let width = 19;
   return (e) => {
     const owner = `${e.uname || e.uid}/${e.gname || e.gid}`;
     const size = String(e.size);
     width = Math.max(width, owner.length + 1 + size.length);
-    let name = e.path;
+    let name = e.name;
     if (e.type === 'symlink') name += ` -> ${e.linkname ?? ''}`;
     if (e.type === 'hardlink') name += ` link to ${e.linkname ?? ''}`;
     return `${modeString(e.type, e.mode)} ${owner} ${size.padStart(width - owner.length - 1)} ${utcDate(e.mtime)} ${name}`;
@@ -57,6 +56,6 @@ export function listingFormatter(): (e: DebTarEntry) => string {
 }
 
 /** One listing line on its own (the width as for a first line). */
-export function formatListing(e: DebTarEntry): string {
+export function formatListing(e: TarEntry): string {
   return listingFormatter()(e);
 }

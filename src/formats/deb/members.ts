@@ -6,8 +6,10 @@
  * Why one module: the prefix reader, the buffer reader and the file reader must reject the same archives with the
  * same codes, so the rules live here once.
  */
-import { PkgmeError } from '../../errors.ts';
+import type { Readable } from 'node:stream';
+import { isPkgmeError, PkgmeError } from '../../errors.ts';
 import type { CompressionFormat } from '../compress/index.ts';
+import { readTarEntries, type TarEntry } from '../tar/read.ts';
 
 export type DebCompression = Extract<CompressionFormat, 'gzip' | 'xz' | 'zstd' | 'bzip2' | 'none'>;
 
@@ -92,4 +94,37 @@ export function checkFormatVersion(data: Uint8Array): string {
     );
   }
   return version;
+}
+
+/**
+ * The error for any failure inside a member (decompression, tar): DEB_CORRUPT_MEMBER naming the member, with the
+ * inner code (COMPRESS_*, TAR_*) in `details.cause`. The .deb reader's own DEB_* errors pass through unchanged.
+ */
+export function memberError(member: string, err: unknown): PkgmeError {
+  if (isPkgmeError(err) && err.code.startsWith('DEB_')) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new PkgmeError('DEB_CORRUPT_MEMBER', `.deb member "${member}" is corrupt: ${why}`, 'input', {
+    hint: 'The package is damaged; download or build it again (check with `dpkg-deb --contents`).',
+    details: { member, ...(isPkgmeError(err) ? { cause: err.code } : {}) },
+    cause: err,
+  });
+}
+
+/** Called for each entry of a member's tar; `body` is the entry's data (read it, or leave it to be skipped). */
+export type MemberEntryHandler = (entry: TarEntry, body: AsyncIterable<Buffer>) => Promise<void> | void;
+
+/**
+ * Reads the entries of a member's decompressed tar (`input`) with the project's tar reader, src/formats/tar/read.ts,
+ * so a .deb's tars are decoded exactly as uploaded tarballs are; failures become `memberError`s.
+ */
+export async function readMemberTar(
+  input: Readable,
+  member: string,
+  onEntry: MemberEntryHandler,
+): Promise<void> {
+  try {
+    await readTarEntries(input, async (entry, body) => onEntry(entry, body));
+  } catch (err) {
+    throw memberError(member, err);
+  }
 }

@@ -5,16 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { readAr } from '../ar/read.ts';
 import { writeAr } from '../ar/write.ts';
+import { PkgmeError } from '../../errors.ts';
 import { parseDeb822 } from '../deb822/index.ts';
 import { requireTools, run } from '../../testing/env.ts';
 import { builtDebs, realDebs } from './fixtures.ts';
 import { listingFormatter, modeString } from './listing.ts';
-import { DebFile, readDeb, readDebByRanges, readDebPrefix } from './read.ts';
+import { DebFile, listDebDataFromBuffer, readDeb, readDebByRanges, readDebPrefix } from './read.ts';
 
 /** Undoes GNU tar's name quoting (\\ooo octal escapes and \\\\) in `tar -tv` output. */
 function unquote(s: string): string {
@@ -77,10 +79,10 @@ test('reading real and dpkg-deb-built .debs matches dpkg-deb -f, -e and -c', asy
       const o = parseTv(lines[i]!);
       const name =
         e.type === 'symlink'
-          ? `${e.path} -> ${e.linkname}`
+          ? `${e.name} -> ${e.linkname}`
           : e.type === 'hardlink'
-            ? `${e.path} link to ${e.linkname}`
-            : e.path;
+            ? `${e.name} link to ${e.linkname}`
+            : e.name;
       assert.deepEqual(
         { mode: modeString(e.type, e.mode), owner: `${e.uname}/${e.gname}`, size: e.size, name },
         { mode: o.mode, owner: o.owner, size: o.size, name: o.name },
@@ -190,4 +192,40 @@ test('typed errors: not a deb, bad version, missing or unsupported members', asy
     ),
     'DEB_CORRUPT_MEMBER',
   );
+});
+
+test('a data tar the tar reader refuses is DEB_CORRUPT_MEMBER naming the member, with the TAR_* cause', async (t) => {
+  if (!requireTools(t, ['dpkg-deb', 'apt-get', 'tar', 'truncate'], 'dpkg apt tar coreutils')) return;
+  const real = readAr(readFileSync(realDebs()[0]!));
+  const dir = mkdtempSync(join(tmpdir(), 'pkgme-debtar-'));
+  // Built by GNU tar: a Latin-1 name, a sparse file, and a tar cut inside its first member's data.
+  writeFileSync(Buffer.concat([Buffer.from(join(dir, 'caf')), Buffer.from([0xe9])]), 'x');
+  execFileSync('truncate', ['-s', '1M', join(dir, 'holes.img')]);
+  writeFileSync(join(dir, 'small'), 'y'.repeat(4000));
+  const tar = (...args: string[]) => execFileSync('tar', ['--format=gnu', '-C', dir, '-cf', '-', ...args]);
+  const cases: [string, Buffer, string][] = [
+    // The name is bytes, not a JS string: a shell glob hands it to tar as it is.
+    [
+      'non-UTF-8 name',
+      execFileSync('sh', ['-c', 'tar --format=gnu -cf - caf?'], { cwd: dir }),
+      'TAR_NAME_NOT_UTF8',
+    ],
+    ['sparse member', tar('--sparse', 'holes.img'), 'TAR_SPARSE'],
+    ['truncated tar', tar('small').subarray(0, 1024), 'TAR_CORRUPT'],
+  ];
+  for (const [what, data, cause] of cases) {
+    const bytes = writeAr([
+      ...real.slice(0, 2).map((m) => ({ name: m.name, data: m.data })),
+      { name: 'data.tar', data },
+    ]);
+    const info = await readDeb(bytes);
+    await assert.rejects(listDebDataFromBuffer(bytes, info), (e: unknown) => {
+      assert.ok(e instanceof PkgmeError, `${what}: ${String(e)}`);
+      assert.equal(e.code, 'DEB_CORRUPT_MEMBER', `${what}: ${e.message}`);
+      assert.deepEqual(e.details, { member: 'data.tar', cause }, what);
+      assert.match(e.message, /"data\.tar"/);
+      return true;
+    });
+  }
+  console.log(`deb member errors: ${cases.length} GNU tar data members refused with their TAR_* cause`);
 });

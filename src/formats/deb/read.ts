@@ -11,8 +11,15 @@ import { AR_HEADER_SIZE } from '../ar/header.ts';
 import { parseArPrefix, readAr, type ArMemberInfo } from '../ar/read.ts';
 import { createDecompressor } from '../compress/index.ts';
 import { readControlTar, type DebControlInfo } from './control.ts';
-import { checkFormatVersion, classifyMember, notDeb, type DebCompression } from './members.ts';
-import { forEachTarEntry, memberError, type DebTarEntry, type EntryBody } from './tar-entries.ts';
+import type { TarEntry } from '../tar/read.ts';
+import {
+  checkFormatVersion,
+  classifyMember,
+  notDeb,
+  readMemberTar,
+  type DebCompression,
+  type MemberEntryHandler,
+} from './members.ts';
 
 export interface DebMember {
   name: string;
@@ -210,9 +217,7 @@ export class DebFile {
   }
 
   /** Streams the data member: `onEntry` gets each entry and its body stream (read it or leave it). */
-  async forEachDataEntry(
-    onEntry: (entry: DebTarEntry, body: EntryBody) => Promise<void> | void,
-  ): Promise<void> {
+  async forEachDataEntry(onEntry: MemberEntryHandler): Promise<void> {
     const d = this.info.data;
     const raw = arMemberStream(this.path, {
       ...d,
@@ -227,17 +232,15 @@ export class DebFile {
     raw.on('error', (err) => plain.destroy(err));
     raw.pipe(plain);
     try {
-      await forEachTarEntry(plain, d.name, onEntry);
-    } catch (err) {
-      throw memberError(d.name, err);
+      await readMemberTar(plain, d.name, onEntry);
     } finally {
       raw.destroy();
     }
   }
 
   /** Lists the data member's entries (headers only; bodies are skipped while streaming). */
-  async listData(): Promise<DebTarEntry[]> {
-    const out: DebTarEntry[] = [];
+  async listData(): Promise<TarEntry[]> {
+    const out: TarEntry[] = [];
     await this.forEachDataEntry((e) => {
       out.push(e);
     });
@@ -246,13 +249,13 @@ export class DebFile {
 }
 
 /** Lists the data entries of a .deb held in memory (small packages, tests, fuzzing). */
-export async function listDebDataFromBuffer(bytes: Uint8Array, info: DebInfo): Promise<DebTarEntry[]> {
+export async function listDebDataFromBuffer(bytes: Uint8Array, info: DebInfo): Promise<TarEntry[]> {
   const d = info.data;
   if (!d) throw missing('data.tar');
   const plain = createDecompressor(d.compression);
   Readable.from([Buffer.from(bytes.subarray(d.dataOffset, d.dataOffset + d.size))]).pipe(plain);
-  const out: DebTarEntry[] = [];
-  await forEachTarEntry(plain, d.name, (e) => {
+  const out: TarEntry[] = [];
+  await readMemberTar(plain, d.name, (e) => {
     out.push(e);
   });
   return out;

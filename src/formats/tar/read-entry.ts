@@ -21,13 +21,27 @@ export interface ArchiveEntry {
   linkname?: string;
   devmajor?: number;
   devminor?: number;
+  /**
+   * The owner as the archive records it. Optional because zip has no owner names (its entries omit all four); the
+   * tar reader always fills them (see TarEntry), and the upload policy ignores them: files are owned by root.
+   */
+  uid?: number;
+  gid?: number;
+  uname?: string;
+  gname?: string;
 }
+
+/** An entry from the tar reader: the owner fields are always there ('' for an empty name field). */
+export type TarEntry = ArchiveEntry & Required<Pick<ArchiveEntry, 'uid' | 'gid' | 'uname' | 'gname'>>;
 
 /**
  * Called once per member, in archive order. `body` yields the member's content; the handler must consume it fully
  * (or throw) before the reader moves on, which is what keeps reading streamed with backpressure.
  */
-export type EntryHandler = (entry: ArchiveEntry, body: AsyncIterable<Buffer>) => Promise<void>;
+export type EntryHandler<E extends ArchiveEntry = ArchiveEntry> = (
+  entry: E,
+  body: AsyncIterable<Buffer>,
+) => Promise<void>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

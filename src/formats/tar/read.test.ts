@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { PkgmeError } from '../../errors.ts';
 import { cacheDir, requireTools } from '../../testing/env.ts';
-import { readTar, type ArchiveEntry } from './read.ts';
+import { readTar, type ArchiveEntry, type TarEntry } from './read.ts';
 import { forEachTarVariant } from './read-fixture.ts';
 
 const TYPE_CHAR: Record<string, ArchiveEntry['type']> = {
@@ -33,30 +33,32 @@ function modeBits(s: string): number {
 
 const strip = (n: string) => (n.length > 1 ? n.replace(/\/$/, '') : n);
 
-/** GNU tar's own listing, as comparable strings: type, name, mode, size, link. */
+/** GNU tar's own listing, as comparable strings: type, name, mode, size, link, uid/gid, uname/gname. */
 function gnuListing(archive: string): string[] {
-  const out = execFileSync('tar', ['--numeric-owner', '--quoting-style=literal', '-tvf', archive], {
-    encoding: 'utf8',
-  });
-  return out
-    .trimEnd()
-    .split('\n')
-    .map((line) => {
-      const m = /^(\S)(\S{9})\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.*)$/.exec(line);
+  const tv = (...opts: string[]) =>
+    execFileSync('tar', [...opts, '--quoting-style=literal', '-tvf', archive], { encoding: 'utf8' })
+      .trimEnd()
+      .split('\n');
+  // The owner column: numbers with --numeric-owner, names without (GNU tar prints the stored names).
+  const names = tv().map((line) => line.split(/\s+/)[1]);
+  return tv('--numeric-owner')
+    .map((line, i) => {
+      const m = /^(\S)(\S{9})\s+(\S+)\s+(\d+)\s+\S+\s+\S+\s+(.*)$/.exec(line);
       assert.ok(m, `unparsed tar -tv line: ${line}`);
-      const [, t, perms, size, rest] = m as unknown as [string, string, string, string, string];
+      const [, t, perms, ids, size, rest] = m as unknown as [string, string, string, string, string, string];
       const type = TYPE_CHAR[t]!;
       let name = rest;
       let link = '';
       const sep = type === 'symlink' ? ' -> ' : type === 'hardlink' ? ' link to ' : undefined;
       if (sep) [name, link] = rest.split(sep) as [string, string];
-      return `${type} ${strip(name)} ${modeBits(perms).toString(8)} ${type === 'file' ? size : 0} ${link}`;
+      const size0 = type === 'file' ? size : 0;
+      return `${type} ${strip(name)} ${modeBits(perms).toString(8)} ${size0} ${link} ${ids} ${names[i]}`;
     })
     .sort();
 }
 
-async function ourListing(archive: string): Promise<{ lines: string[]; entries: ArchiveEntry[] }> {
-  const entries: ArchiveEntry[] = [];
+async function ourListing(archive: string): Promise<{ lines: string[]; entries: TarEntry[] }> {
+  const entries: TarEntry[] = [];
   await readTar(createReadStream(archive), async (e, body) => {
     let n = 0;
     for await (const c of body) n += c.length;
@@ -64,7 +66,11 @@ async function ourListing(archive: string): Promise<{ lines: string[]; entries: 
     entries.push(e);
   });
   const lines = entries
-    .map((e) => `${e.type} ${strip(e.name)} ${e.mode.toString(8)} ${e.size} ${e.linkname ?? ''}`)
+    .map(
+      (e) =>
+        `${e.type} ${strip(e.name)} ${e.mode.toString(8)} ${e.size} ${e.linkname ?? ''} ` +
+        `${e.uid}/${e.gid} ${e.uname || e.uid}/${e.gname || e.gid}`,
+    )
     .sort();
   return { lines, entries };
 }
@@ -97,7 +103,7 @@ test('readTar lists what GNU tar lists, for GNU tar and bsdtar archives in every
     members += theirs.length;
   });
   console.log(
-    `readTar: ${archives} archives, ${members} members matched GNU tar's listing (type, name, mode, size, link)`,
+    `readTar: ${archives} archives, ${members} members matched GNU tar's listing (type, name, mode, size, link, owner ids and names)`,
   );
 });
 

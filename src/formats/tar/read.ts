@@ -21,14 +21,14 @@ import { decompressStream } from '../compress/decompress.ts';
 import {
   decodeUtf8Name,
   escapeNameBytes,
-  type ArchiveEntry,
   type ArchiveEntryType,
   type EntryHandler,
+  type TarEntry,
   typedBody,
 } from './read-entry.ts';
 import { typeflagOf } from './read-typeflag.ts';
 
-export type { ArchiveEntry, ArchiveEntryType, EntryHandler } from './read-entry.ts';
+export type { ArchiveEntry, ArchiveEntryType, EntryHandler, TarEntry } from './read-entry.ts';
 
 /** tar-stream's header as it really is at run time: `type` may be null, `pax` holds the records. */
 type TarHeaders = Omit<Header, 'type' | 'pax' | 'linkname'> & {
@@ -75,8 +75,13 @@ function decodeName(value: string, fromPax: string | undefined, what: string): s
 
 const NAME_HINT = 'rename the files to UTF-8 names (e.g. with convmv) and pack the archive again';
 
-/** Turns a tar-stream header into an ArchiveEntry, or throws the typed reason it cannot be one. */
-export function toArchiveEntry(header: TarHeaders): ArchiveEntry {
+/** A pax record holding a decimal number (uid, gid, mtime), when it is one. */
+function paxNumber(value: string | undefined): number | undefined {
+  return value !== undefined && value !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
+}
+
+/** Turns a tar-stream header into an entry, or throws the typed reason it cannot be one. */
+export function toArchiveEntry(header: TarHeaders): TarEntry {
   const pax = header.pax ?? undefined;
   const name = decodeName(header.name, pax?.path, 'name');
   const flag = typeflagOf(header);
@@ -98,15 +103,17 @@ export function toArchiveEntry(header: TarHeaders): ArchiveEntry {
       { member: name, typeflag: flag },
     );
   }
-  const entry: ArchiveEntry = {
+  // tar-stream applies only pax path, linkpath and size; the owner and mtime records are applied here, as GNU tar does.
+  const entry: TarEntry = {
     name,
     type,
     size: type === 'file' ? (header.size ?? 0) : 0,
     mode: (header.mode ?? 0) & 0o7777,
-    mtime:
-      pax?.mtime !== undefined && Number.isFinite(Number(pax.mtime))
-        ? Number(pax.mtime)
-        : (header.mtime?.getTime() ?? 0) / 1000,
+    mtime: paxNumber(pax?.mtime) ?? (header.mtime?.getTime() ?? 0) / 1000,
+    uid: paxNumber(pax?.uid) ?? header.uid ?? 0,
+    gid: paxNumber(pax?.gid) ?? header.gid ?? 0,
+    uname: pax?.uname ?? header.uname ?? '',
+    gname: pax?.gname ?? header.gname ?? '',
   };
   if (header.linkname != null && (type === 'symlink' || type === 'hardlink')) {
     entry.linkname = decodeName(header.linkname, pax?.linkpath, 'link target of ' + name);
@@ -133,7 +140,7 @@ function corrupt(err: unknown): PkgmeError {
  * Reads an uncompressed tar stream, calling `onEntry` for each member in order. Resolves when the archive ended
  * properly; rejects with a PkgmeError (the handler's own, or TAR_*), after destroying `input`.
  */
-export function readTarEntries(input: Readable, onEntry: EntryHandler): Promise<void> {
+export function readTarEntries(input: Readable, onEntry: EntryHandler<TarEntry>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     // latin1 keeps name bytes intact (decodeName turns them into UTF-8 or rejects them); v7 archives have no magic.
     const options = { filenameEncoding: 'latin1', allowUnknownFormat: true };
@@ -151,7 +158,7 @@ export function readTarEntries(input: Readable, onEntry: EntryHandler): Promise<
     extract.on('entry', (raw, source, next) => {
       const header = raw as unknown as TarHeaders;
       const body = source as unknown as AsyncIterable<Buffer>;
-      let entry: ArchiveEntry;
+      let entry: TarEntry;
       try {
         entry = toArchiveEntry(header);
       } catch (err) {
@@ -176,6 +183,6 @@ export function readTarEntries(input: Readable, onEntry: EntryHandler): Promise<
 }
 
 /** Reads a tar archive, compressed or not (the format is detected from the first bytes). */
-export function readTar(input: Readable, onEntry: EntryHandler): Promise<void> {
+export function readTar(input: Readable, onEntry: EntryHandler<TarEntry>): Promise<void> {
   return readTarEntries(decompressStream(input), onEntry);
 }
