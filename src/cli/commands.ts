@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { register as registerDeb } from './commands/deb.ts';
 import { register as registerDeb822 } from './commands/deb822.ts';
+import { register as registerDepdb } from './commands/depdb.ts';
 import { register as registerElf } from './commands/elf.ts';
 import { register as registerExtract } from './commands/extract.ts';
 import { register as registerScan } from './commands/scan.ts';
@@ -13,6 +14,7 @@ import { register as registerVersion } from './commands/version.ts';
 export function registerCommands(program: Command): void {
   registerDeb(program);
   registerDeb822(program);
+  registerDepdb(program);
   registerElf(program);
   registerExtract(program);
   registerScan(program);
