@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -87,7 +87,9 @@ test('streaming does not buffer the input: 1 GiB of zeros flows through with a s
   try {
     readFileSync(file);
   } catch {
-    execFileSync('sh', ['-c', `head -c 1073741824 /dev/zero | xz -0 -T1 > ${file}`]);
+    // Written aside and renamed, so an interrupted run never leaves a truncated file that looks cached.
+    execFileSync('sh', ['-c', `head -c 1073741824 /dev/zero | xz -0 -T1 > ${file}.${process.pid}`]);
+    renameSync(`${file}.${process.pid}`, file);
   }
   for (const format of ['xz'] as const) {
     const before = process.memoryUsage().rss;

@@ -2,14 +2,22 @@
  * Test-only fixtures for the .deb tests and fuzz target (not imported by product code): real packages fetched with
  * `apt-get download` into .cache/debs, and packages dpkg-deb builds here in each compression.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAr } from '../ar/read.ts';
 import { writeAr } from '../ar/write.ts';
 import { decompressBuffer } from '../compress/index.ts';
-import { cacheDir } from '../../testing/env.ts';
+import { cacheDir, withCacheLock } from '../../testing/env.ts';
 
 /** Varied on purpose: big data, arch:all, python, fonts, docs, multi-arch libraries, conffiles + scripts. */
 export const REAL_DEBS = [
@@ -28,18 +36,32 @@ export const REAL_DEBS = [
   'base-files',
 ];
 
-/** Downloads (once) and returns the paths of the real .debs. */
+/**
+ * Downloads (once) and returns the paths of the real .debs. Several test files ask at once: the check and the
+ * download run under the cache lock, and apt-get writes into a private directory whose .debs are renamed into place,
+ * so no process sees a partial .deb.
+ */
 export function realDebs(): string[] {
   const dir = cacheDir('debs');
   const have = () => readdirSync(dir).filter((f) => f.endsWith('.deb'));
-  const missing = REAL_DEBS.filter((p) => !have().some((f) => f.startsWith(`${p}_`)));
-  if (missing.length > 0) execFileSync('apt-get', ['download', ...missing], { cwd: dir, stdio: 'ignore' });
-  return REAL_DEBS.map((p) =>
-    join(
-      dir,
-      have().find((f) => f.startsWith(`${p}_`))!,
-    ),
-  );
+  const find = (p: string) => have().find((f) => f.startsWith(`${p}_`));
+  withCacheLock('debs', () => {
+    const missing = REAL_DEBS.filter((p) => find(p) === undefined);
+    if (missing.length === 0) return;
+    const tmp = join(dir, `.download-${process.pid}`);
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    try {
+      const r = spawnSync('apt-get', ['download', ...missing], { cwd: tmp, encoding: 'utf8' });
+      if (r.status !== 0)
+        throw new Error(`apt-get download ${missing.join(' ')} failed (${r.status}): ${r.stderr || r.error}`);
+      for (const f of readdirSync(tmp).filter((n) => n.endsWith('.deb')))
+        renameSync(join(tmp, f), join(dir, f));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+  return REAL_DEBS.map((p) => join(dir, find(p)!));
 }
 
 /** Packages dpkg-deb builds here: control/data in gzip, xz, zstd, none; plus a data.tar.bz2 re-packed by bzip2. */

@@ -5,11 +5,12 @@
  * can never smuggle unsigned text past the verifier).
  */
 import { test } from 'node:test';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { fuzz } from '../../testing/fuzz.ts';
-import { repoRoot } from '../../testing/env.ts';
+import { builtFixture } from '../../testing/env.ts';
+import { APT_SRC_CACHE } from '../deb822/testdata/apt-src.ts';
 import { inReleaseFiles } from '../deb822/testdata/corpus.ts';
 import { clearsign, formatClearsigned, readClearsigned, readKeyring, verifyClearsigned } from './index.ts';
 
@@ -32,12 +33,15 @@ async function material(): Promise<{ seeds: Uint8Array[]; keys: openpgp.PublicKe
   const texts = new Set([SMALL, ...real.map((f) => readClearsigned(f.text).text)]);
   // The smallest InRelease keeps the per-input cost low; the large ones come in through splicing.
   // Real maintainer-signed .dsc files, when an oracle test has fetched them into the cache (no network here).
-  const dscDir = join(repoRoot, '.cache', 'deb822-apt-src', 'src');
-  const dscs = existsSync(dscDir)
-    ? readdirSync(dscDir)
-        .filter((f) => f.endsWith('.dsc'))
-        .map((f) => readFileSync(join(dscDir, f), 'utf8'))
-    : [];
+  // builtFixture waits for a fetch in progress, so no half-downloaded .dsc is read.
+  const apt = builtFixture(APT_SRC_CACHE);
+  const dscDir = apt === undefined ? undefined : join(apt, 'src');
+  const dscs =
+    dscDir !== undefined
+      ? readdirSync(dscDir)
+          .filter((f) => f.endsWith('.dsc'))
+          .map((f) => readFileSync(join(dscDir, f), 'utf8'))
+      : [];
   for (const d of dscs) texts.add(readClearsigned(d).text);
   const seeds = [
     enc.encode(small),

@@ -5,10 +5,10 @@
  *
  * Parsed with the project's deb822 parser.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir } from '../../testing/env.ts';
+import { cachedFixture, repoRoot, withCacheLock } from '../../testing/env.ts';
 import { parseDeb822, type Paragraph } from '../deb822/index.ts';
 
 export type { Paragraph };
@@ -24,12 +24,12 @@ export function aptListFiles(kind: 'Packages' | 'Sources' = 'Packages'): string[
           .map((f) => join(LISTS, f))
           .sort()
       : [];
-  let files = find();
-  if (files.length === 0 && kind === 'Packages') {
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-    files = find();
-  }
-  return files;
+  if (find().length > 0 || kind !== 'Packages') return find();
+  // Under a lock: a second `apt-get update` at the same time would fail on apt's lock.
+  return withCacheLock('apt-system-lists', () => {
+    if (find().length === 0) execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
+    return find();
+  });
 }
 
 /** Decompresses one list file by its extension. */
@@ -58,12 +58,10 @@ export function dpkgStatusParagraphs(): Paragraph[] {
   return existsSync(f) ? splitParagraphs(readFileSync(f, 'utf8'), f) : [];
 }
 
-/**
- * apt options that point apt at the deb-src copy of the machine's sources and at the private lists in the cache
- * (for `apt-get update` and `apt-get source`), leaving the system's apt state alone.
- */
-export function privateSourcesApt(): string[] {
-  const dir = cacheDir('apt-sources');
+const SYSTEM_SOURCES = '/etc/apt/sources.list.d/debian.sources';
+
+/** apt options for a private deb-src state in `dir` (its debian.sources and lists). */
+function privateAptIn(dir: string): string[] {
   return [
     '-qq',
     `-o=Dir::Etc::sourcelist=${join(dir, 'debian.sources')}`,
@@ -73,28 +71,52 @@ export function privateSourcesApt(): string[] {
 }
 
 /**
+ * apt options that point apt at the deb-src copy of the machine's sources and at the private lists in the cache
+ * (for `apt-get update` and `apt-get source`), leaving the system's apt state alone.
+ */
+export function privateSourcesApt(): string[] {
+  return privateAptIn(join(repoRoot, '.cache', 'apt-sources'));
+}
+
+/**
+ * Fetches the private Sources lists once (across the test processes running at once: see cachedFixture) and
+ * returns their directory; undefined when the machine has no apt sources or apt cannot fetch them (the reason is
+ * printed with apt's own message).
+ */
+export function privateSourcesLists(): string | undefined {
+  if (!existsSync(SYSTEM_SOURCES)) return undefined;
+  try {
+    const dir = cachedFixture('apt-sources', (tmp) => {
+      writeFileSync(
+        join(tmp, 'debian.sources'),
+        readFileSync(SYSTEM_SOURCES, 'utf8').replace(/^Types: deb$/gm, 'Types: deb-src'),
+      );
+      mkdirSync(join(tmp, 'lists', 'partial'), { recursive: true });
+      const r = spawnSync('apt-get', ['update', ...privateAptIn(tmp), '-o=APT::Get::List-Cleanup=0'], {
+        encoding: 'utf8',
+      });
+      if (r.status !== 0)
+        throw new Error(`apt-get update failed (${r.status}): ${(r.stderr || String(r.error)).trim()}`);
+      if (sourcesIn(join(tmp, 'lists')).length === 0)
+        throw new Error('apt-get update fetched no Sources index');
+    });
+    return join(dir, 'lists');
+  } catch (err) {
+    console.log(`Sources lists unavailable: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+function sourcesIn(lists: string): string[] {
+  return readdirSync(lists).filter((f) => f.includes('_Sources'));
+}
+
+/**
  * The Sources indices of the machine's apt sources (deb-src of the same URIs and suites), fetched once into the
  * cache with a private apt state so the system's lists are left alone. Empty when apt cannot fetch them.
  */
 export function aptSourcesParagraphs(): Paragraph[] {
-  const dir = cacheDir('apt-sources');
-  const lists = join(dir, 'lists');
-  const have = () => (existsSync(lists) ? readdirSync(lists).filter((f) => f.includes('_Sources')) : []);
-  if (have().length === 0) {
-    const system = '/etc/apt/sources.list.d/debian.sources';
-    if (!existsSync(system)) return [];
-    const src = join(dir, 'debian.sources');
-    writeFileSync(src, readFileSync(system, 'utf8').replace(/^Types: deb$/gm, 'Types: deb-src'));
-    mkdirSync(join(lists, 'partial'), { recursive: true });
-    try {
-      execFileSync('apt-get', ['update', ...privateSourcesApt(), '-o=APT::Get::List-Cleanup=0'], {
-        stdio: 'ignore',
-      });
-    } catch (err) {
-      console.log(
-        `Sources lists unavailable (apt-get update failed: ${(err as Error).message.split('\n')[0]})`,
-      );
-    }
-  }
-  return have().flatMap((f) => splitParagraphs(readListText(join(lists, f)), f));
+  const lists = privateSourcesLists();
+  if (lists === undefined) return [];
+  return sourcesIn(lists).flatMap((f) => splitParagraphs(readListText(join(lists, f)), f));
 }

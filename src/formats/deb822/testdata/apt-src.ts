@@ -4,10 +4,10 @@
  * `deb-src` entry for the same URIs fetches bookworm main's Sources index, and `apt-get source --download-only` a few
  * small source packages (their signed .dsc and tarballs). Everything is cached under .cache/deb822-apt-src.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir } from '../../../testing/env.ts';
+import { cachedFixture } from '../../../testing/env.ts';
 import { parseDeb822, splitWhitespace } from '../index.ts';
 
 /** Small source packages whose .dsc is signed by their maintainer. */
@@ -52,34 +52,50 @@ function machineSource(): { uris: string; signedBy: string } {
   throw new Error('no bookworm entry in /etc/apt/sources.list.d/debian.sources');
 }
 
-/** Fetches (once) and returns the Sources index and the .dsc files. Throws when apt cannot fetch them. */
+/** The cache directory name, for readers that only take what a test has fetched (the clearsign fuzz target). */
+export const APT_SRC_CACHE = 'deb822-apt-src';
+
+/**
+ * Fetches (once) and returns the Sources index and the .dsc files. Throws when apt cannot fetch them. Built once
+ * across the test processes with cachedFixture, so no two run apt on one state and none reads a partial download.
+ */
 export function aptSourceData(): AptSourceData {
-  const root = cacheDir('deb822-apt-src');
+  const root = cachedFixture(APT_SRC_CACHE, (tmp) => {
+    const lists = join(tmp, 'lists');
+    mkdirSync(join(lists, 'partial'), { recursive: true });
+    mkdirSync(join(tmp, 'cache', 'archives', 'partial'), { recursive: true });
+    mkdirSync(join(tmp, 'src'), { recursive: true });
+    const list = join(tmp, 'sources.list');
+    const { uris, signedBy } = machineSource();
+    writeFileSync(list, `deb-src [signed-by=${signedBy}] ${uris} bookworm main\n`);
+    const opts = aptOptions(tmp, list);
+    const update = spawnSync('apt-get', [...opts, 'update'], { encoding: 'utf8' });
+    if (sourcesIn(lists).length === 0)
+      throw new Error(
+        `apt fetched no Sources index (apt-get update: ${update.status}): ${(update.stderr || String(update.error)).trim()}`,
+      );
+    for (const pkg of SOURCE_PACKAGES) {
+      // The mirror may lack a tarball (a 404 here for netbase's): keep whatever arrived, the .dsc is what matters.
+      try {
+        execFileSync('apt-get', [...opts, 'source', '--download-only', pkg], {
+          cwd: join(tmp, 'src'),
+          stdio: 'ignore',
+        });
+      } catch {
+        // reported by the caller through the list of .dsc files
+      }
+    }
+  });
   const src = join(root, 'src');
   const lists = join(root, 'lists');
-  mkdirSync(join(lists, 'partial'), { recursive: true });
-  mkdirSync(join(root, 'cache', 'archives', 'partial'), { recursive: true });
-  mkdirSync(src, { recursive: true });
-  const list = join(root, 'sources.list');
-  const { uris, signedBy } = machineSource();
-  writeFileSync(list, `deb-src [signed-by=${signedBy}] ${uris} bookworm main\n`);
-  const opts = aptOptions(root, list);
-  const sourcesIn = () => readdirSync(lists).filter((f) => /_Sources(\.[a-z0-9]+)?$/.test(f));
-  if (sourcesIn().length === 0) execFileSync('apt-get', [...opts, 'update'], { stdio: 'ignore' });
-  for (const pkg of SOURCE_PACKAGES) {
-    if (readdirSync(src).some((f) => f.startsWith(`${pkg}_`) && f.endsWith('.dsc'))) continue;
-    // The mirror may lack a tarball (a 404 here for netbase's): keep whatever arrived, the .dsc is what matters.
-    try {
-      execFileSync('apt-get', [...opts, 'source', '--download-only', pkg], { cwd: src, stdio: 'ignore' });
-    } catch {
-      // reported by the caller through the list of .dsc files
-    }
-  }
   const dscs = readdirSync(src)
     .filter((f) => f.endsWith('.dsc'))
     .sort()
     .map((f) => join(src, f));
-  const sources = sourcesIn().map((f) => join(lists, f));
-  if (sources.length === 0) throw new Error('apt fetched no Sources index');
+  const sources = sourcesIn(lists).map((f) => join(lists, f));
   return { sources, dscs, dir: src };
+}
+
+function sourcesIn(lists: string): string[] {
+  return readdirSync(lists).filter((f) => /_Sources(\.[a-z0-9]+)?$/.test(f));
 }

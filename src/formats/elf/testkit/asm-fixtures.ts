@@ -4,9 +4,9 @@
  * without section headers. The assembler and linker set the real e_flags (MIPS ABI and ISA, ARM float ABI,
  * RISC-V float ABI), which is what the architecture rule reads. Cached under .cache/elf-fixtures/asm-<triplet>.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, run } from '../../../testing/env.ts';
+import { cachedFixture, run } from '../../../testing/env.ts';
 import { dropSectionHeaders } from './fixtures.ts';
 
 const BUILD_ID = 'asm-v1';
@@ -46,43 +46,30 @@ export interface AsmFixtures {
 }
 
 export function buildAsmFixtures(triplet: string): AsmFixtures {
-  const root = cacheDir('elf-fixtures');
-  const dir = join(root, `asm-${triplet}`);
+  // Built once into a private directory renamed into place: several test files may ask at once.
+  const dir = cachedFixture(
+    `elf-fixtures/asm-${triplet}`,
+    (tmp) => {
+      writeFileSync(join(tmp, 'demo.s'), ASM);
+      writeFileSync(join(tmp, 'demo.map'), MAP);
+      run(`${triplet}-as`, ['-o', 'demo.o', 'demo.s'], { cwd: tmp });
+      run(
+        `${triplet}-ld`,
+        ['-shared', '-soname', 'libasm.so.1', '--version-script', 'demo.map', '-o', 'libasm.so.1', 'demo.o'],
+        { cwd: tmp },
+      );
+      writeFileSync(
+        join(tmp, 'libasm.so.1.noshdr'),
+        dropSectionHeaders(readFileSync(join(tmp, 'libasm.so.1'))),
+      );
+      writeFileSync(join(tmp, 'BUILD'), BUILD_ID);
+    },
+    { version: BUILD_ID },
+  );
   const out = {
     object: join(dir, 'demo.o'),
     library: join(dir, 'libasm.so.1'),
     bare: join(dir, 'libasm.so.1.noshdr'),
   };
-  const stamp = join(dir, 'BUILD');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === BUILD_ID) return out;
-  // Built privately and renamed into place: several test files may ask at once.
-  const tmp = join(root, `.asm-${triplet}.${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  try {
-    writeFileSync(join(tmp, 'demo.s'), ASM);
-    writeFileSync(join(tmp, 'demo.map'), MAP);
-    run(`${triplet}-as`, ['-o', 'demo.o', 'demo.s'], { cwd: tmp });
-    run(
-      `${triplet}-ld`,
-      ['-shared', '-soname', 'libasm.so.1', '--version-script', 'demo.map', '-o', 'libasm.so.1', 'demo.o'],
-      {
-        cwd: tmp,
-      },
-    );
-    writeFileSync(
-      join(tmp, 'libasm.so.1.noshdr'),
-      dropSectionHeaders(readFileSync(join(tmp, 'libasm.so.1'))),
-    );
-    writeFileSync(join(tmp, 'BUILD'), BUILD_ID);
-    rmSync(dir, { recursive: true, force: true });
-    try {
-      renameSync(tmp, dir);
-    } catch (err) {
-      if (!existsSync(stamp)) throw err;
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
   return out;
 }

@@ -7,17 +7,9 @@
  * are linked with -nostdlib and a tiny _start, which still exercises every ELF feature (gcc still sets the target's
  * dynamic linker, and the library's own versions give version definitions and needs).
  */
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { cacheDir, hasCommand, run } from '../../../testing/env.ts';
+import { cachedFixture, hasCommand, run } from '../../../testing/env.ts';
 
 /** Bump when the sources or the build change, so cached fixtures are rebuilt. */
 const BUILD_ID = 'v4';
@@ -119,36 +111,16 @@ const SECTIONLESS = ['app-runpath', 'app-sysv', 'app-nopie', 'libdemo.so.1'];
 
 /**
  * Builds (or finds in the cache) the fixtures of one toolchain. Several test files run at once and may all ask for
- * the same set, so each builds in a private directory and renames it into place; a loser of that race keeps the
- * winner's files.
+ * the same set: cachedFixture builds it once, in a private directory renamed into place.
  */
 export function buildFixtures(compiler: string): FixtureSet {
   const triplet = run(compiler, ['-dumpmachine']).trim();
-  const root = cacheDir('elf-fixtures');
-  const dir = join(root, triplet);
   const withLibc = libcFile(compiler, 'libc.so') && libcFile(compiler, 'crt1.o');
-  let stamp = readStamp(dir);
-  if (stamp === null) {
-    const tmp = join(root, `.${triplet}.${process.pid}`);
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    try {
-      build(compiler, tmp, withLibc);
-      if (readStamp(dir) === null) {
-        rmSync(dir, { recursive: true, force: true });
-        try {
-          renameSync(tmp, dir);
-        } catch (err) {
-          // Another process renamed its (identical) build into place first.
-          if (readStamp(dir) === null) throw err;
-        }
-      }
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
-    stamp = readStamp(dir);
-    if (stamp === null) throw new Error(`ELF fixtures for ${triplet} missing after the build`);
-  }
+  const dir = cachedFixture(`elf-fixtures/${triplet}`, (tmp) => build(compiler, tmp, withLibc), {
+    version: BUILD_ID,
+  });
+  const stamp = readStamp(dir);
+  if (stamp === null) throw new Error(`ELF fixtures for ${triplet} missing after the build`);
   const set: FixtureSet = {
     compiler,
     triplet,
