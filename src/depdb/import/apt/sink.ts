@@ -1,0 +1,50 @@
+/**
+ * Where imported records go. The store (src/depdb/store) implements it; tests use MemorySink. Kept this small so
+ * the importer does not depend on how the store lays out its tables.
+ */
+import type { ImportOrigin, PackageRecord, ReleaseKey } from '../../types.ts';
+
+export interface PackageSink {
+  /** An import of `key` starts (or resumes). */
+  begin(key: ReleaseKey, origin: ImportOrigin): Promise<void>;
+  /** Adds or replaces packages (by name) in `key`. Called once at a time, never concurrently. */
+  put(key: ReleaseKey, records: PackageRecord[]): Promise<void>;
+  /** The import is complete: `present` names every package of the release; the sink drops any other. */
+  finish(key: ReleaseKey, origin: ImportOrigin, present: string[]): Promise<void>;
+}
+
+/** An in-memory sink: the reference behaviour for tests. */
+export class MemorySink implements PackageSink {
+  readonly releases = new Map<
+    string,
+    { origin?: ImportOrigin; packages: Map<string, PackageRecord>; finished: boolean }
+  >();
+  puts = 0;
+
+  private rel(key: ReleaseKey) {
+    const k = `${key.release}/${key.arch}`;
+    let r = this.releases.get(k);
+    if (!r) this.releases.set(k, (r = { packages: new Map(), finished: false }));
+    return r;
+  }
+
+  async begin(key: ReleaseKey, origin: ImportOrigin): Promise<void> {
+    const r = this.rel(key);
+    r.origin = origin;
+    r.finished = false;
+  }
+
+  async put(key: ReleaseKey, records: PackageRecord[]): Promise<void> {
+    this.puts += records.length;
+    const r = this.rel(key);
+    for (const rec of records) r.packages.set(rec.name, rec);
+  }
+
+  async finish(key: ReleaseKey, origin: ImportOrigin, present: string[]): Promise<void> {
+    const r = this.rel(key);
+    const keep = new Set(present);
+    for (const n of [...r.packages.keys()]) if (!keep.has(n)) r.packages.delete(n);
+    r.origin = origin;
+    r.finished = true;
+  }
+}
