@@ -1,0 +1,143 @@
+/**
+ * Building the Depends field the way dpkg-shlibdeps does, then as dpkg-gencontrol writes it.
+ *
+ * dpkg-shlibdeps keeps one entry per dependency *template* (`libc6 #MINVER#`, `libpng16-16 (>= 1.6.2-1)`), each
+ * with the highest minimum version any binary needs through it (an empty version = unversioned). A template with
+ * commas is split, and each part is its own entry. At the end each template becomes text: `#MINVER#` is replaced by
+ * `(>= v)` when a valid version is known, else removed; blanks are collapsed; the list is sorted with Dpkg::Deps'
+ * deps_compare (package name, then operator, then version, item by item through `|` groups).
+ *
+ * dpkg-gencontrol then simplifies the field (Dpkg::Deps simplify_deps): a group implied by another is dropped, so
+ * `libfoo1 (>= 1.2), libfoo1 (>= 1.5)` (two templates of one package) becomes `libfoo1 (>= 1.5)`. `depends` is that
+ * final field; `dpkgShlibdeps` is dpkg-shlibdeps' own -O output, kept for the oracle comparison.
+ */
+import { compareVersions } from '../../formats/version/compare.ts';
+import { checkVersion } from '../../formats/version/parse.ts';
+import {
+  formatGroup,
+  formatRelations,
+  parseRelations,
+  simplifyDeps,
+  type PackageAtom,
+  type RelationGroup,
+  type RelationList,
+} from '../../formats/relation/index.ts';
+import { compareLax } from './symbols-object.ts';
+import type { Reason } from './model.ts';
+
+interface Entry {
+  /** '' = unversioned. */
+  version: string;
+  reasons: Reason[];
+  unversioned: boolean;
+}
+
+/** The dependencies of one (release, arch), keyed by template part, as dpkg-shlibdeps' %dependencies. */
+export class DependencySet {
+  readonly entries = new Map<string, Entry>();
+
+  /** update_dependency_version: raise each part of `template` to at least `minver` ('' = no version). */
+  raise(template: string, minver: string, reason: Reason | undefined): void {
+    for (const part of template.split(/\s*,\s*/)) {
+      if (part.trim() === '') continue;
+      const e = this.entries.get(part);
+      if (e) {
+        if (e.version === '' || (minver !== '' && compareLax(minver, e.version) > 0)) e.version = minver;
+        if (reason) e.reasons.push(reason);
+      } else {
+        this.entries.set(part, { version: minver, reasons: reason ? [reason] : [], unversioned: false });
+      }
+    }
+  }
+
+  /** add_shlibs_dep (and the Contents fallback): each part, unversioned; an existing entry keeps its version. */
+  addFixed(template: string, reason: Reason, unversioned = false): void {
+    for (const part of template.split(/,\s*/)) {
+      if (part.trim() === '') continue;
+      const e = this.entries.get(part);
+      if (e) e.reasons.push(reason);
+      else this.entries.set(part, { version: '', reasons: [reason], unversioned });
+    }
+  }
+}
+
+function validVersion(v: string): boolean {
+  if (v === '') return false;
+  const r = checkVersion(v);
+  return !('problem' in r);
+}
+
+/** Version order for sorting: dpkg's order, text order for anything that does not parse. */
+function versionCmp(a: string, b: string): number {
+  try {
+    return compareVersions(a, b);
+  } catch {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+}
+
+const OP_ORDER: Record<string, number> = { undef: 0, '>=': 1, '>>': 2, '=': 3, '<<': 4, '<=': 5 };
+
+/** Dpkg::Deps::deps_compare: item by item over the atoms of each group. */
+export function depsCompare(a: RelationGroup, b: RelationGroup): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i] as PackageAtom | undefined;
+    const y = b[i] as PackageAtom | undefined;
+    if (x === undefined && y === undefined) return 0;
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    const byName = x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+    const res =
+      byName ||
+      OP_ORDER[x.constraint?.op ?? 'undef']! - OP_ORDER[y.constraint?.op ?? 'undef']! ||
+      versionCmp(x.constraint?.version ?? '', y.constraint?.version ?? '');
+    if (res !== 0) return res;
+  }
+  return 0;
+}
+
+export interface FinalDepends {
+  /** What dpkg-shlibdeps -O prints for shlibs:Depends. */
+  dpkgShlibdeps: string;
+  /** The field dpkg-gencontrol writes from it (implied groups dropped), sorted like dpkg-shlibdeps. */
+  depends: string;
+  groups: Array<{ group: RelationGroup; text: string; reasons: Reason[]; unversioned: boolean }>;
+}
+
+export function finalDepends(set: DependencySet): FinalDepends {
+  const texts: Array<{ text: string; entry: Entry }> = [];
+  for (const [template, e] of set.entries) {
+    let t = validVersion(e.version)
+      ? template.replace(/#MINVER#/g, `(>= ${e.version})`)
+      : template.replace(/#MINVER#/g, '');
+    t = t.replace(/\s+/g, ' ').trim();
+    texts.push({ text: t, entry: e });
+  }
+  if (texts.length === 0) return { dpkgShlibdeps: '', depends: '', groups: [] };
+  const parsed: Array<{ group: RelationGroup; entry: Entry }> = [];
+  for (const { text, entry } of texts) {
+    for (const group of parseRelations(text)) parsed.push({ group, entry });
+  }
+  parsed.sort((x, y) => depsCompare(x.group, y.group));
+  const raw: RelationList = parsed.map((p) => p.group);
+  const dpkgShlibdeps = formatRelations(raw);
+  const simplified = simplifyDeps(raw).sort(depsCompare);
+  // Reasons of a dropped group go to the group that implies it (same package, stronger version).
+  const groups = simplified.map((group) => ({
+    group,
+    text: formatGroup(group),
+    reasons: [] as Reason[],
+    unversioned: true,
+  }));
+  for (const p of parsed) {
+    const first = p.group[0] as PackageAtom;
+    const target =
+      groups.find((g) => formatGroup(g.group) === formatGroup(p.group)) ??
+      groups.find((g) => (g.group[0] as PackageAtom).name === first.name) ??
+      groups[0]!;
+    for (const r of p.entry.reasons) if (!target.reasons.includes(r)) target.reasons.push(r);
+    if (!p.entry.unversioned) target.unversioned = false;
+  }
+  return { dpkgShlibdeps, depends: formatRelations(simplified), groups };
+}
