@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { register as registerImport } from './depdb-import.ts';
 import { register as registerReleases } from './depdb-releases.ts';
+import { register as registerResolve } from './depdb-resolve.ts';
 
 export function register(program: Command): void {
   const depdb = program
@@ -12,4 +13,5 @@ export function register(program: Command): void {
     .description('The dependency database: import library metadata, resolve Depends, serve lookups');
   registerImport(depdb);
   registerReleases(depdb);
+  registerResolve(depdb);
 }
