@@ -160,8 +160,10 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
   let done = 0;
   let pending: Array<{ rec: PackageRecord; key: string }> = [];
   const batch = opts.batch ?? 64;
-  // Sink writes are chained: one at a time, in order, while the fetches go on.
+  // Sink writes are chained: one at a time, in order, while the fetches go on. A failed write stops the workers
+  // (the journal has only what the sink accepted, so the next run resumes from there).
   let writing: Promise<void> = Promise.resolve();
+  let writeFailed = false;
   const flush = () => {
     const chunk = pending;
     pending = [];
@@ -173,11 +175,14 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
       );
       journal.add(chunk.map((c) => c.key));
     });
+    writing.catch(() => {
+      writeFailed = true;
+    });
   };
 
   let next = 0;
   const worker = async () => {
-    while (next < todo.length) {
+    while (next < todo.length && !writeFailed) {
       const e = todo[next++]!;
       try {
         const r = await fetchControl(http, repo.poolUrl(e.filename), e);

@@ -7,9 +7,8 @@
  *   subdirectories) whose name has `.so.` followed by a number (libz.so.1, libpng16.so.16.39.0). Plain `libfoo.so`
  *   is a -dev symlink for the linker, not something a binary loads.
  * - soname: the file name cut after the first number following `.so.` (libpng16.so.16.39.0 → libpng16.so.16).
- * - symlink: when a package ships several files with the same soname, the one named exactly like the soname is the
- *   ldconfig symlink (true) and the longer names are the real files (false). A lone file is taken as real (false).
- *   On the library packages of our test repository this agrees with `dpkg-deb -c` (the test counts it).
+ * - symlink: inferred from ldconfig's layout (see markSymlinks). On the library packages of the test repository this
+ *   agrees with `dpkg-deb -c` (the test counts it).
  */
 import type { LibraryFile } from '../../types.ts';
 
@@ -31,6 +30,33 @@ export function sonameOf(path: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+const MULTIARCH_DIR = /\/[a-z0-9_]+-linux-[a-z0-9_]+\/[^/]+$/;
+
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'));
+}
+
+/**
+ * Contents has no file types, so the symlink flag is inferred from ldconfig's layout. A file named exactly like its
+ * soname is a symlink when the same directory holds a longer name of that soname (libz.so.1 → libz.so.1.2.13), or
+ * when another directory of the package holds the same name and that one is the multiarch directory
+ * (/lib64/ld-linux-x86-64.so.2 → /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2). Everything else is taken as a file.
+ */
+function markSymlinks(list: LibraryFile[]): void {
+  const longer = new Set<string>();
+  const multiarchExact = new Set<string>();
+  for (const f of list) {
+    const exact = f.path.endsWith('/' + f.soname);
+    if (!exact) longer.add(`${dirOf(f.path)}/${f.soname}`);
+    else if (MULTIARCH_DIR.test(f.path)) multiarchExact.add(f.soname);
+  }
+  for (const f of list) {
+    if (!f.path.endsWith('/' + f.soname)) continue;
+    f.symlink = longer.has(f.path) || (!MULTIARCH_DIR.test(f.path) && multiarchExact.has(f.soname));
+  }
+  list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /** Package name → the library files it ships, from Contents entries. */
 export function selectLibraryPackages(entries: Iterable<ContentsEntry>): Map<string, LibraryFile[]> {
   const byPkg = new Map<string, LibraryFile[]>();
@@ -44,13 +70,6 @@ export function selectLibraryPackages(entries: Iterable<ContentsEntry>): Map<str
       list.push({ path, soname, symlink: false });
     }
   }
-  for (const list of byPkg.values()) {
-    const sonames = new Map<string, number>();
-    for (const f of list) sonames.set(f.soname, (sonames.get(f.soname) ?? 0) + 1);
-    for (const f of list) {
-      if (sonames.get(f.soname)! > 1 && f.path.endsWith('/' + f.soname)) f.symlink = true;
-    }
-    list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  }
+  for (const list of byPkg.values()) markSymlinks(list);
   return byPkg;
 }

@@ -40,9 +40,9 @@ export class AptRepo {
     return `${this.source.uri}/dists/${this.source.suite}`;
   }
 
-  /** A pool path from a Packages Filename field. */
+  /** A pool path from a Packages Filename field, each segment percent-encoded (file names may hold `%`, `+`, `~`). */
   poolUrl(filename: string): string {
-    return `${this.source.uri}/${filename}`;
+    return `${this.source.uri}/${filename.split('/').map(encodeURIComponent).join('/')}`;
   }
 
   /** Fetches dists/<suite>/InRelease and verifies its signature; PGP_* errors pass through unchanged. */
