@@ -7,7 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { PkgmeError } from '../errors.ts';
 import { dbMigration, dbUnreachable } from './errors.ts';
+import { lockDataDir } from './lock.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { PGlitePool } from './pglite-pool.ts';
 import type { Database } from './schema.ts';
@@ -32,11 +34,20 @@ function checkSchemaName(schema: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${JSON.stringify(schema)}`);
 }
 
-async function openPglite(dir: string, schema: string | undefined): Promise<PGlite> {
+async function openPglite(
+  dir: string,
+  schema: string | undefined,
+): Promise<{ pgl: PGlite; unlock: () => void }> {
   mkdirSync(dir, { recursive: true });
-  const pgl = await PGlite.create(dir);
-  if (schema) await pgl.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
-  return pgl;
+  const unlock = lockDataDir(dir);
+  try {
+    const pgl = await PGlite.create(dir);
+    if (schema) await pgl.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+    return { pgl, unlock };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<pg.Pool> {
@@ -67,19 +78,37 @@ export async function openDatabase(spec?: string, opts: OpenOptions = {}): Promi
   const target = resolveDbSpec(spec, opts.env);
   if (opts.schema) checkSchemaName(opts.schema);
   let db: Kysely<Database>;
+  let unlock = (): void => {};
   try {
     if (target.kind === 'pglite') {
-      const pgl = await openPglite(target.dir, opts.schema);
-      db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pgl) }) });
+      const o = await openPglite(target.dir, opts.schema);
+      unlock = o.unlock;
+      db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(o.pgl) }) });
     } else {
       const pool = await openPostgres(target.url, opts.schema);
       db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     }
   } catch (err) {
+    if (err instanceof PkgmeError) throw err;
     throw dbUnreachable(target.spec, err);
   }
-  await migrate(db, target.spec, opts.schema);
-  return { db, target, close: () => db.destroy() };
+  try {
+    await migrate(db, target.spec, opts.schema);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  return {
+    db,
+    target,
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        unlock();
+      }
+    },
+  };
 }
 
 async function migrate(db: Kysely<Database>, spec: string, schema: string | undefined): Promise<void> {

@@ -14,7 +14,7 @@ import { DebFile } from '../../formats/deb/read.ts';
 import { parseElf } from '../../formats/elf/elf.ts';
 import { importRecords, type Importer, type ImportItem, type ImportResult } from '../store/importer.ts';
 import { libraryCandidate } from '../store/soname.ts';
-import { splitSymbolsSections } from '../store/split-symbols.ts';
+import { splitSymbolsFile } from '../../formats/symbols/index.ts';
 import type { LibraryFile, PackageRecord } from '../types.ts';
 import { nativeArch } from './local-dpkg.ts';
 import { controlFields } from './record-fields.ts';
@@ -110,7 +110,9 @@ export async function readDebRecord(file: string | DebFile): Promise<PackageReco
     ...fields,
     libraries,
     ...(shlibs !== undefined ? { shlibs } : {}),
-    ...(symbols !== undefined ? { symbols: splitSymbolsSections(symbols) } : {}),
+    ...(symbols !== undefined
+      ? { symbols: splitSymbolsFile(symbols, { file: `${fields.name}.symbols` }) }
+      : {}),
   };
 }
 

@@ -15,7 +15,7 @@ import { parseDeb822Bytes } from '../../formats/deb822/index.ts';
 import { readElfFile } from '../../formats/elf/elf.ts';
 import { importRecords, type Importer, type ImportResult } from '../store/importer.ts';
 import { libraryCandidate } from '../store/soname.ts';
-import { splitSymbolsSections } from '../store/split-symbols.ts';
+import { splitSymbolsFile } from '../../formats/symbols/index.ts';
 import type { LibraryFile, PackageRecord } from '../types.ts';
 import { controlFields } from './record-fields.ts';
 
@@ -123,7 +123,9 @@ export function readLocalPackages(opts: LocalImportOptions = {}): PackageRecord[
       ...fields,
       libraries: libraryFiles(list, root),
       ...(shlibs !== undefined ? { shlibs } : {}),
-      ...(symbols !== undefined ? { symbols: splitSymbolsSections(symbols) } : {}),
+      ...(symbols !== undefined
+        ? { symbols: splitSymbolsFile(symbols, { file: `${fields.name}.symbols` }) }
+        : {}),
     });
   }
   return out;

@@ -8,7 +8,7 @@ import type { Database } from '../../db/schema.ts';
 import { PkgmeError } from '../../errors.ts';
 import type { DepDbReader, ImportOrigin, ReleaseKey, SonameProviders } from '../types.ts';
 import { decodeSymbols } from './codec.ts';
-import { shlibsKey, splitSoname } from './soname.ts';
+import { shlibsKeyForSoname } from './soname.ts';
 import { visibleAt } from './visible.ts';
 
 export interface ReleaseInfo extends ReleaseKey {
@@ -100,9 +100,8 @@ export class StoreReader implements DepDbReader {
     // shlibs lines are keyed by (library, soversion); both spellings of a soname map to that key.
     const byKey = new Map<string, string[]>();
     for (const s of wanted) {
-      const sp = splitSoname(s);
-      if (!sp) continue;
-      const k = shlibsKey(sp.name, sp.version);
+      const k = shlibsKeyForSoname(s);
+      if (k === undefined) continue;
       byKey.set(k, [...(byKey.get(k) ?? []), s]);
     }
     if (byKey.size > 0) {

@@ -1,51 +1,43 @@
 /**
- * Soname helpers with dpkg's semantics (Dpkg::Shlibs::split_soname and the shlibs file format), so the store
- * answers lookups exactly as dpkg-shlibdeps would match them.
+ * Soname keys and library-file detection for the store, with dpkg's semantics (the shlibs format and split_soname
+ * come from src/formats/shlibs), so the store answers lookups exactly as dpkg-shlibdeps would match them.
  */
+import { parseShlibs, splitSoname } from '../../formats/shlibs/index.ts';
 
 /**
- * dpkg's split_soname: `libfoo.so.1.2` → (libfoo, 1.2) and `libfoo-1.2.so` → (libfoo, 1.2). A shlibs line names
- * the (library, soversion) pair, so both spellings of a soname reach the same line. Undefined: no shlibs match.
+ * The key shlibs lines are stored under: `library.so.soversion`. A line is keyed by its (library, soversion) pair,
+ * not by a soname; a NEEDED soname is turned into the same key with dpkg's split_soname (src/formats/shlibs), so
+ * both spellings (`libfoo.so.1.2`, `libfoo-1.2.so`) reach the line.
  */
-export function splitSoname(soname: string): { name: string; version: string } | undefined {
-  let m = /^(.*)\.so\.(.*)$/.exec(soname);
-  if (m) return { name: m[1]!, version: m[2]! };
-  m = /^(.*)-(\d.*)\.so$/.exec(soname);
-  if (m) return { name: m[1]!, version: m[2]! };
-  return undefined;
+export function shlibsKey(library: string, soversion: string): string {
+  return `${library}.so.${soversion}`;
 }
 
-/** The key shlibs lines are stored under: `name.so.version` for the pair the line (or the soname) names. */
-export function shlibsKey(name: string, version: string): string {
-  return `${name}.so.${version}`;
+/** The shlibsKey a NEEDED soname looks up, or undefined when dpkg-shlibdeps would find no shlibs line either. */
+export function shlibsKeyForSoname(soname: string): string | undefined {
+  const p = splitSoname(soname);
+  return p ? shlibsKey(p.library, p.soversion) : undefined;
 }
 
 export interface ShlibsLine {
-  /** The line as written (trailing white space removed). */
+  /** The line as written. */
   raw: string;
   /** `udeb` for `udeb: …` lines; undefined for ordinary lines. */
   type?: string;
-  /** The shlibsKey of the line's (library, soversion); '' when the line is too short to name one. */
   key: string;
 }
 
 /**
- * The lines of a shlibs file that mean something: blank lines and `#` comments dropped, as dpkg-shlibdeps does.
- * Kept raw: the resolver parses the dependency template itself.
+ * The lines of a shlibs file that dpkg-shlibdeps can read (src/formats/shlibs; comments, blank and unreadable
+ * lines are dropped as dpkg drops them), kept raw: the resolver parses the dependency template itself.
  */
 export function shlibsLines(text: string): ShlibsLine[] {
-  const out: ShlibsLine[] = [];
-  for (const line of text.split('\n')) {
-    const raw = line.replace(/\s+$/, '');
-    if (raw.trim() === '' || /^\s*#/.test(raw)) continue;
-    const m = /^\s*(?:([^\s:]+):\s+)?(\S+)\s+(\S+)/.exec(raw);
-    out.push({
-      raw,
-      ...(m?.[1] ? { type: m[1] } : {}),
-      key: m ? shlibsKey(m[2]!, m[3]!) : '',
-    });
-  }
-  return out;
+  const lines = text.split('\n');
+  return parseShlibs(text).entries.map((e) => ({
+    raw: lines[e.line - 1]!,
+    ...(e.type !== undefined ? { type: e.type } : {}),
+    key: shlibsKey(e.library, e.soversion),
+  }));
 }
 
 /** Directories the dynamic linker searches by default (and their subdirectories, e.g. multiarch triplets). */
