@@ -18,7 +18,8 @@ import { selectLibraryPackages } from './libraries.ts';
 import { entryKey, parsePackagesIndex, type PackageEntry } from './packages-index.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { buildRecord } from './record.ts';
-import { AptRepo } from './repo.ts';
+import { AptRepo, type FetchedIndex } from './repo.ts';
+import type { Release } from './release.ts';
 import type { PackageSink } from './sink.ts';
 import type { AptSource } from './sources.ts';
 
@@ -84,50 +85,75 @@ function journalFile(stateDir: string, source: AptSource, release: string, arch:
   return join(stateDir, 'journal', `${release}-${arch}-${id}.tsv`);
 }
 
+/**
+ * The Contents index of one component, or undefined to go on without Contents: when the Release lists none (security
+ * suites publish none) always, with a warning; when it is out of step with the Release (checksum mismatch) only
+ * with `contents: 'skip'`, since that usually means a mirror in the middle of a sync.
+ */
+async function fetchContents(
+  repo: AptRepo,
+  release: Release,
+  component: string,
+  arch: string,
+  opts: AptImportOptions,
+  warn: (m: string, err?: PkgmeError) => void,
+): Promise<FetchedIndex | undefined> {
+  try {
+    return await repo.index(release, [`${component}/Contents-${arch}.gz`, `${component}/Contents-${arch}`]);
+  } catch (err) {
+    if (!(err instanceof PkgmeError)) throw err;
+    if (err.code === 'APT_INDEX_MISSING' || opts.contents === 'skip') {
+      warn(
+        `no usable Contents for ${component}/${arch}, library packages chosen by name and section: ${err.message}`,
+        err,
+      );
+      return undefined;
+    }
+    if (err.code === 'APT_CHECKSUM_MISMATCH' || err.code === 'APT_HTTP_STATUS') {
+      throw new PkgmeError(err.code, `${err.message} (Contents)`, err.kind, {
+        hint: `${err.hint ?? ''}; or import without Contents: --contents skip (no library file paths are recorded)`,
+        details: { ...err.details, index: 'Contents' },
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
 export async function importApt(opts: AptImportOptions): Promise<AptImportResult> {
   const started = performance.now();
   const { source, arch, sink } = opts;
   const http = opts.http ?? new HttpClient();
   const bytesAtStart = http.bytesReceived;
   const repo = new AptRepo(source, http, new IndexCache(join(opts.stateDir, 'indices')));
-  const component = source.components.includes('main') ? 'main' : source.components[0]!;
   const warn = opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
 
   const { release } = await repo.release(opts.keys, opts.date);
   const key: ReleaseKey = { release: opts.release ?? release.codename ?? source.suite, arch };
-  const packages = await repo.index(release, [
-    `${component}/binary-${arch}/Packages.xz`,
-    `${component}/binary-${arch}/Packages.gz`,
-    `${component}/binary-${arch}/Packages`,
-  ]);
-  const checksums: Record<string, string> = { [packages.path]: packages.sha256 };
-  let indexBytes = packages.fetched;
-  const index = parsePackagesIndex(packages.data, packages.path);
-
-  let libs: Map<string, LibraryFile[]> | undefined;
-  try {
-    const contents = await repo.index(release, [
-      `${component}/Contents-${arch}.gz`,
-      `${component}/Contents-${arch}`,
+  const checksums: Record<string, string> = {};
+  let indexBytes = 0;
+  const index = new Map<string, PackageEntry>();
+  let libs: Map<string, LibraryFile[]> | undefined = new Map();
+  for (const component of source.components) {
+    const packages = await repo.index(release, [
+      `${component}/binary-${arch}/Packages.xz`,
+      `${component}/binary-${arch}/Packages.gz`,
+      `${component}/binary-${arch}/Packages`,
     ]);
+    checksums[packages.path] = packages.sha256;
+    indexBytes += packages.fetched;
+    for (const [name, e] of parsePackagesIndex(packages.data, packages.path)) index.set(name, e);
+    if (libs === undefined) continue;
+    const contents = await fetchContents(repo, release, component, arch, opts, warn);
+    if (contents === undefined) {
+      libs = undefined;
+      continue;
+    }
     indexBytes += contents.fetched;
     checksums[contents.path] = contents.sha256;
-    libs = selectLibraryPackages(contentsEntries(contents.data, contents.path));
-  } catch (err) {
-    const skippable =
-      err instanceof PkgmeError &&
-      ['APT_CHECKSUM_MISMATCH', 'APT_INDEX_MISSING', 'APT_HTTP_STATUS'].includes(err.code);
-    if (!skippable || opts.contents !== 'skip') {
-      if (skippable) {
-        throw new PkgmeError(err.code, `${err.message} (Contents)`, err.kind, {
-          hint: `${err.hint ?? ''}; or import without Contents: --contents skip (no library file paths are recorded)`,
-          details: { ...err.details, index: 'Contents' },
-          cause: err,
-        });
-      }
-      throw err;
+    for (const [name, files] of selectLibraryPackages(contentsEntries(contents.data, contents.path))) {
+      libs.set(name, [...(libs.get(name) ?? []), ...files]);
     }
-    warn(`Contents unusable, importing without it: ${err.message}`, err);
   }
 
   const selected: PackageEntry[] = [];
@@ -139,14 +165,20 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
 
   const origin: ImportOrigin = {
     kind: 'apt',
-    location: `${source.uri} ${source.suite} ${component}`,
+    location: `${source.uri} ${source.suite} ${source.components.join(' ')}`,
     ...(release.date ? { date: release.date } : {}),
     checksums,
     importedAt: new Date().toISOString(),
   };
   await sink.begin(key, origin);
   const journal = new ImportJournal(journalFile(opts.stateDir, source, key.release, arch));
-  const todo = selected.filter((e) => !journal.done.has(entryKey(e)));
+  // Done = stored with this very .deb (journal) and, when the sink can tell, still held by it (a wiped database
+  // must not be trusted to hold what the journal remembers).
+  const todo: PackageEntry[] = [];
+  for (const e of selected) {
+    const known = journal.done.has(entryKey(e)) && ((await sink.isKnown?.(e.name, e.version)) ?? true);
+    if (!known) todo.push(e);
+  }
   const skipped = selected.length - todo.length;
 
   const progress =
@@ -209,7 +241,7 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
     await sink.finish(
       key,
       origin,
-      selected.map((e) => e.name),
+      selected.map((e) => ({ name: e.name, version: e.version })),
     );
     journal.compact(selected.map(entryKey));
   }

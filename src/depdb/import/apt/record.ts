@@ -1,8 +1,8 @@
 /** A PackageRecord from what the importer learnt: the Packages entry, the control member, the Contents files. */
 import type { DebControlInfo } from '../../../formats/deb/control.ts';
+import { splitSymbolsFile } from '../../../formats/symbols/index.ts';
 import type { LibraryFile, PackageRecord } from '../../types.ts';
 import type { PackageEntry } from './packages-index.ts';
-import { splitSymbols } from './symbols-adapter.ts';
 
 export function buildRecord(
   entry: PackageEntry,
@@ -26,6 +26,8 @@ export function buildRecord(
     ...(entry.multiArch ? { multiArch: entry.multiArch } : {}),
     libraries,
     ...(shlibs !== undefined ? { shlibs } : {}),
-    ...(symbols !== undefined ? { symbols: splitSymbols(symbols) } : {}),
+    ...(symbols !== undefined
+      ? { symbols: splitSymbolsFile(symbols, { file: `${entry.name}/DEBIAN/symbols` }) }
+      : {}),
   };
 }

@@ -7,10 +7,19 @@ import type { ImportOrigin, PackageRecord, ReleaseKey } from '../../types.ts';
 export interface PackageSink {
   /** An import of `key` starts (or resumes). */
   begin(key: ReleaseKey, origin: ImportOrigin): Promise<void>;
+  /**
+   * Whether `key` already holds this (name, version) from an earlier or interrupted run. Optional: without it the
+   * importer trusts its journal alone.
+   */
+  isKnown?(name: string, version: string): Promise<boolean>;
   /** Adds or replaces packages (by name) in `key`. Called once at a time, never concurrently. */
   put(key: ReleaseKey, records: PackageRecord[]): Promise<void>;
-  /** The import is complete: `present` names every package of the release; the sink drops any other. */
-  finish(key: ReleaseKey, origin: ImportOrigin, present: string[]): Promise<void>;
+  /** The import is complete: `present` is every package of the release; the sink drops any other. */
+  finish(
+    key: ReleaseKey,
+    origin: ImportOrigin,
+    present: Array<{ name: string; version: string }>,
+  ): Promise<void>;
 }
 
 /** An in-memory sink: the reference behaviour for tests. */
@@ -40,9 +49,13 @@ export class MemorySink implements PackageSink {
     for (const rec of records) r.packages.set(rec.name, rec);
   }
 
-  async finish(key: ReleaseKey, origin: ImportOrigin, present: string[]): Promise<void> {
+  async finish(
+    key: ReleaseKey,
+    origin: ImportOrigin,
+    present: Array<{ name: string; version: string }>,
+  ): Promise<void> {
     const r = this.rel(key);
-    const keep = new Set(present);
+    const keep = new Set(present.map((p) => p.name));
     for (const n of [...r.packages.keys()]) if (!keep.has(n)) r.packages.delete(n);
     r.origin = origin;
     r.finished = true;
