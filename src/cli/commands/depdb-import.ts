@@ -1,9 +1,9 @@
 /**
  * `pkgme depdb import (--local | --deb FILE…) [--release R] [--arch A] [--db PATH|URL] [--json]`.
  *
- * Extensible: each importer is one module exporting an Importer (src/depdb/store/importer.ts); the registry below
- * maps the command's options to the one that applies. To add one: declare its options on the command and add one
- * entry to IMPORTERS.
+ * Extensible: each importer is one module exporting an Importer (src/depdb/store/importer.ts), and one
+ * ImportCommandEntry (below, or in its own src/cli/commands/depdb-import-<name>.ts) declares its options and maps
+ * the command's options to the importer's. To add one: one import and one item in IMPORTERS.
  */
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
@@ -23,20 +23,33 @@ export interface ImportCommandOptions {
   [option: string]: unknown;
 }
 
-interface RegistryEntry {
-  /** The option that selects this importer (the flag's camelCase name). */
+export interface ImportCommandEntry {
+  /** The option that selects this importer (the flag's camelCase name: `local`, `deb`, `source`…). */
   selectedBy: string;
+  /** Declares the importer's options on `pkgme depdb import` (the selecting flag among them). */
+  declare(cmd: Command): void;
   importer: Importer<never>;
   /** The importer's own options, from the command's. */
   options(o: ImportCommandOptions): unknown;
 }
 
-export const IMPORTERS: RegistryEntry[] = [
-  { selectedBy: 'local', importer: localImporter as Importer<never>, options: () => ({}) },
-  { selectedBy: 'deb', importer: debImporter as Importer<never>, options: (o) => ({ paths: o.deb ?? [] }) },
-];
+const localEntry: ImportCommandEntry = {
+  selectedBy: 'local',
+  declare: (cmd) => cmd.option('--local', "the machine's dpkg database (/var/lib/dpkg)"),
+  importer: localImporter as Importer<never>,
+  options: () => ({}),
+};
 
-function pick(o: ImportCommandOptions): RegistryEntry {
+const debEntry: ImportCommandEntry = {
+  selectedBy: 'deb',
+  declare: (cmd) => cmd.option('--deb <files...>', '.deb files, or directories of them'),
+  importer: debImporter as Importer<never>,
+  options: (o) => ({ paths: o.deb ?? [] }),
+};
+
+export const IMPORTERS: ImportCommandEntry[] = [localEntry, debEntry];
+
+function pick(o: ImportCommandOptions): ImportCommandEntry {
   const chosen = IMPORTERS.filter((e) => o[e.selectedBy] !== undefined && o[e.selectedBy] !== false);
   if (chosen.length !== 1) {
     const flags = IMPORTERS.map((e) => `--${e.selectedBy.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`);

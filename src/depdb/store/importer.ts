@@ -61,6 +61,7 @@ export async function importRecords(
   const keep: Array<{ name: string; version: string }> = [];
   let batch: PackageRecord[] = [];
   let done = 0;
+  let unchanged = 0;
   const size = ctx.batchSize ?? DEFAULT_BATCH;
   const flush = async (): Promise<void> => {
     await session.putPackages(batch);
@@ -72,6 +73,7 @@ export async function importRecords(
   for await (const r of records(session)) {
     keep.push({ name: r.name, version: r.version });
     if ('unchanged' in r) {
+      unchanged++;
       done++;
       continue;
     }
@@ -81,5 +83,11 @@ export async function importRecords(
   if (batch.length > 0) await flush();
   await session.removePackagesNotIn(keep);
   const stats = await session.finishImport();
-  return { ...stats, key, origin, seconds: (Date.now() - started) / 1000 };
+  return {
+    ...stats,
+    skipped: stats.skipped + unchanged,
+    key,
+    origin,
+    seconds: (Date.now() - started) / 1000,
+  };
 }

@@ -86,6 +86,15 @@ export class ImportSession {
     });
   }
 
+  /** Replaces the origin recorded at begin (e.g. once the Release file's date and checksums are known). */
+  async setOrigin(origin: ImportOrigin): Promise<void> {
+    await this.db
+      .updateTable('depdb_releases')
+      .set({ pending_origin: JSON.stringify(origin) })
+      .where('id', '=', this.releaseId)
+      .execute();
+  }
+
   /** The (name, version) pairs this import's generation already holds: importers skip fetching them. */
   async knownPackages(): Promise<Set<string>> {
     if (!this.known) {
