@@ -45,7 +45,7 @@ export interface AptImportOptions {
   /** Only these package names (tests, partial benches). */
   only?: (name: string) => boolean;
   /** Progress output: 'auto' (bar on a TTY, lines otherwise), 'none', or a custom Progress factory. */
-  progress?: 'auto' | 'none' | ((total: number) => Progress);
+  progress?: 'auto' | 'none' | ((total: number, key: ReleaseKey) => Progress);
   /** Verify signatures at this date (fixtures with old signatures). */
   date?: Date;
   /** Called with each warning (e.g. Contents skipped). */
@@ -64,9 +64,10 @@ export interface AptImportResult {
   failed: Array<{ package: string; code: string; message: string }>;
   /** Packages whose server ignored Range (whole .deb downloaded). */
   fullDownloads: number;
-  /** Bytes received in this run, and the total size of the .debs selected. */
+  /** Bytes received in this run (indices included), and the total size of the .debs selected. */
   bytesFetched: number;
   debBytes: number;
+  /** InRelease and the indices actually downloaded (cached ones count 0). */
   indexBytes: number;
   contentsUsed: boolean;
   seconds: number;
@@ -128,10 +129,10 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
   const repo = new AptRepo(source, http, new IndexCache(join(opts.stateDir, 'indices')));
   const warn = opts.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
 
-  const { release } = await repo.release(opts.keys, opts.date);
+  const { release, fetched: releaseBytes } = await repo.release(opts.keys, opts.date);
   const key: ReleaseKey = { release: opts.release ?? release.codename ?? source.suite, arch };
   const checksums: Record<string, string> = {};
-  let indexBytes = 0;
+  let indexBytes = releaseBytes;
   const index = new Map<string, PackageEntry>();
   let libs: Map<string, LibraryFile[]> | undefined = new Map();
   for (const component of source.components) {
@@ -185,7 +186,7 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
     opts.progress === 'none'
       ? { tick: () => undefined, stop: () => undefined }
       : typeof opts.progress === 'function'
-        ? opts.progress(todo.length)
+        ? opts.progress(todo.length, key)
         : createProgress(todo.length, `${key.release}/${arch}`);
   const failed: AptImportResult['failed'] = [];
   let fullDownloads = 0;

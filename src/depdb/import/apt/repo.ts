@@ -14,6 +14,8 @@ export interface VerifiedRelease {
   release: Release;
   signers: Signer[];
   url: string;
+  /** Bytes of the InRelease file. */
+  fetched: number;
 }
 
 export interface FetchedIndex {
@@ -50,7 +52,7 @@ export class AptRepo {
     const url = `${this.distsUrl}/InRelease`;
     const res = await this.http.get(url);
     const verified = await verifyClearsigned(res.body.toString('utf8'), keys, date ? { date } : {});
-    return { release: parseRelease(verified.text), signers: verified.signers, url };
+    return { release: parseRelease(verified.text), signers: verified.signers, url, fetched: res.body.length };
   }
 
   /**
