@@ -30,13 +30,13 @@ export function lockDataDir(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+    if (Number.isSafeInteger(pid) && pid > 0 && alive(pid)) {
       throw new PkgmeError('DB_BUSY', `the database ${dir} is in use by process ${pid}`, 'environment', {
         hint: 'An embedded (PGlite) database serves one process at a time: wait for that command to finish, or use a PostgreSQL server (DATABASE_URL) for concurrent use.',
         details: { db: dir, pid },
       });
     }
-    rmSync(file, { force: true }); // Left by a process that died, or by this one (not closed): stale.
+    rmSync(file, { force: true }); // Left by a process that died: stale.
   }
   throw new PkgmeError('DB_BUSY', `cannot take the lock ${file}`, 'environment', {
     hint: 'Another process keeps taking it; retry.',
