@@ -70,13 +70,16 @@ function parseTags(spec: string): SymbolTag[] {
   const parts = spec.split('|');
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   const tags: SymbolTag[] = [];
+  const byName = new Map<string, SymbolTag>();
   for (const part of parts) {
     const eq = part.lastIndexOf('=');
     const tag: SymbolTag = eq < 0 ? { name: part } : { name: part.slice(0, eq), value: part.slice(eq + 1) };
     // add_tag: a repeated tag keeps its first position and takes the new value.
-    const prev = tags.find((t) => t.name === tag.name);
-    if (prev === undefined) tags.push(tag);
-    else if (tag.value === undefined) delete prev.value;
+    const prev = byName.get(tag.name);
+    if (prev === undefined) {
+      tags.push(tag);
+      byName.set(tag.name, tag);
+    } else if (tag.value === undefined) delete prev.value;
     else prev.value = tag.value;
   }
   return tags;
@@ -195,6 +198,13 @@ export function parseSymbolsFile(text: string, opts: SymbolsParseOptions = {}): 
     problems.push(err);
   };
   let current: SymbolsObject | undefined;
+  // Per section, where each c++/symver alias sits in `patterns` (kind + name → index), for dpkg's replace rule.
+  const aliasIndexes = new Map<SymbolsObject, Map<string, number>>();
+  const aliasIndex = (o: SymbolsObject) => {
+    let m = aliasIndexes.get(o);
+    if (m === undefined) aliasIndexes.set(o, (m = new Map()));
+    return m;
+  };
   for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
@@ -221,7 +231,7 @@ export function parseSymbolsFile(text: string, opts: SymbolsParseOptions = {}): 
         if (p.tags !== undefined) info.tags = p.tags;
         if (l.deprecated !== undefined) info.deprecated = l.deprecated;
         if (kind === undefined) current.symbols.set(p.name, info);
-        else addPattern(current, { ...info, kind, name: p.name, tags: p.tags ?? [] });
+        else addPattern(current, aliasIndex(current), { ...info, kind, name: p.name, tags: p.tags ?? [] });
         break;
       }
       case 'include':
@@ -271,13 +281,15 @@ export function parseSymbolsFile(text: string, opts: SymbolsParseOptions = {}): 
 }
 
 /** add_symbol for patterns: an alias replaces the one of the same kind and name; generic patterns accumulate. */
-function addPattern(obj: SymbolsObject, pattern: SymbolPattern): void {
+function addPattern(obj: SymbolsObject, aliases: Map<string, number>, pattern: SymbolPattern): void {
   if (pattern.kind !== 'generic') {
-    const at = obj.patterns.findIndex((p) => p.kind === pattern.kind && p.name === pattern.name);
-    if (at >= 0) {
+    const key = `${pattern.kind}\0${pattern.name}`;
+    const at = aliases.get(key);
+    if (at !== undefined) {
       obj.patterns[at] = pattern;
       return;
     }
+    aliases.set(key, obj.patterns.length);
   }
   obj.patterns.push(pattern);
 }
