@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { PkgmeError } from '../../../errors.ts';
 import type { PublicKey } from '../../../formats/openpgp/index.ts';
 import type { ImportOrigin, LibraryFile, PackageRecord, ReleaseKey } from '../../types.ts';
-import { contentsEntries } from './contents-adapter.ts';
+import { Readable } from 'node:stream';
+import { readContentsLibraries } from '../../../formats/contents/index.ts';
 import { fetchControl } from './control-fetch.ts';
 import { HttpClient } from './http.ts';
 import { IndexCache } from './index-cache.ts';
@@ -152,7 +153,8 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
     }
     indexBytes += contents.fetched;
     checksums[contents.path] = contents.sha256;
-    for (const [name, files] of selectLibraryPackages(contentsEntries(contents.data, contents.path))) {
+    const found = await selectLibraryPackages(readContentsLibraries(Readable.from([contents.data])));
+    for (const [name, files] of found) {
       libs.set(name, [...(libs.get(name) ?? []), ...files]);
     }
   }

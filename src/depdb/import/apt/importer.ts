@@ -13,7 +13,7 @@ import { importApt, type AptImportResult } from './driver.ts';
 import { HttpClient } from './http.ts';
 import { loadKeys } from './keyring.ts';
 import { parseSourceLine, readSystemSources, type AptSource } from './sources.ts';
-import { StoreSink } from './store-sink.ts';
+import { StoreSink } from '../../store/sink.ts';
 
 export interface AptImporterOptions {
   /** `deb [arch=…] URI suite component…` lines; none means the machine's sources. */
@@ -78,8 +78,7 @@ export const aptImporter: Importer<AptImporterOptions> = {
         });
         options.onResult?.(r);
         if (r.failed.length > 0) incomplete.push({ ...r.key, failed: r.failed });
-        else if (sink.stats)
-          results.push({ ...sink.stats, key: r.key, origin: r.origin, seconds: r.seconds });
+        else for (const st of sink.finished) results.push({ ...st, origin: r.origin, seconds: r.seconds });
       }
     }
     if (incomplete.length > 0) {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readClearsigned } from '../../../formats/openpgp/index.ts';
 import { fuzz } from '../../../testing/fuzz.ts';
-import { contentsEntries } from './contents-adapter.ts';
+import { Readable } from 'node:stream';
+import { readContentsLibraries } from '../../../formats/contents/index.ts';
 import { selectLibraryPackages } from './libraries.ts';
 import { parsePackagesIndex } from './packages-index.ts';
 import { parseRelease } from './release.ts';
@@ -49,7 +50,7 @@ test('fuzz the Packages index reader with excerpts of the apt lists', async () =
   console.log(`apt-packages: ${r.inputs} inputs from ${seeds.length} seeds`);
 });
 
-test('fuzz Contents selection with library lines', async () => {
+test('fuzz Contents selection (src/formats/contents reader + our selection) with library lines', async () => {
   const seed = Buffer.from(
     [
       'usr/lib/x86_64-linux-gnu/libz.so.1                     libs/zlib1g',
@@ -63,7 +64,7 @@ test('fuzz Contents selection with library lines', async () => {
   const r = await fuzz({
     name: 'apt-contents',
     seeds: [seed],
-    run: (input) => selectLibraryPackages(contentsEntries(Buffer.from(input))),
+    run: (input) => selectLibraryPackages(readContentsLibraries(Readable.from([Buffer.from(input)]))),
   });
   console.log(`apt-contents: ${r.inputs} inputs`);
 });
