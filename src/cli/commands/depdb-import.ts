@@ -12,6 +12,7 @@ import { debImporter } from '../../depdb/import/debs.ts';
 import { localImporter } from '../../depdb/import/local-dpkg.ts';
 import type { ImportContext, ImportProgress, ImportResult, Importer } from '../../depdb/store/importer.ts';
 import { withStore } from '../../depdb/store/open.ts';
+import { aptEntry } from './depdb-import-apt.ts';
 
 export interface ImportCommandOptions {
   local?: boolean;
@@ -47,7 +48,7 @@ const debEntry: ImportCommandEntry = {
   options: (o) => ({ paths: o.deb ?? [] }),
 };
 
-export const IMPORTERS: ImportCommandEntry[] = [localEntry, debEntry];
+export const IMPORTERS: ImportCommandEntry[] = [localEntry, debEntry, aptEntry];
 
 function pick(o: ImportCommandOptions): ImportCommandEntry {
   const chosen = IMPORTERS.filter((e) => o[e.selectedBy] !== undefined && o[e.selectedBy] !== false);
@@ -122,7 +123,7 @@ export async function runImport(o: ImportCommandOptions): Promise<ImportResult[]
 }
 
 export function register(depdb: Command): void {
-  depdb
+  const cmd = depdb
     .command('import')
     .description('Import library metadata (packages, library files, shlibs, symbols) for a release')
     .option('--local', "the machine's dpkg database (/var/lib/dpkg)")
@@ -142,4 +143,5 @@ export function register(depdb: Command): void {
       if (o.json) process.stdout.write(JSON.stringify({ imports: results }, null, 2) + '\n');
       else process.stdout.write(results.map(summary).join('\n') + '\n');
     });
+  aptEntry.declare(cmd);
 }

@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-depdb.ts';
+import * as m0002 from './0002-depdb-package-identity.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-depdb': m0001,
+  '0002-depdb-package-identity': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {
