@@ -125,9 +125,10 @@ export async function runImport(o: ImportCommandOptions): Promise<ImportResult[]
 export function register(depdb: Command): void {
   const cmd = depdb
     .command('import')
-    .description('Import library metadata (packages, library files, shlibs, symbols) for a release')
-    .option('--local', "the machine's dpkg database (/var/lib/dpkg)")
-    .option('--deb <files...>', '.deb files, or directories of them')
+    .description('Import library metadata (packages, library files, shlibs, symbols) for a release');
+  // Each importer declares its own options (the flag that selects it among them).
+  for (const e of IMPORTERS) e.declare(cmd);
+  cmd
     .option(
       '--release <release>',
       'the release to import into (default: the source tells, e.g. the machine codename)',
@@ -143,5 +144,4 @@ export function register(depdb: Command): void {
       if (o.json) process.stdout.write(JSON.stringify({ imports: results }, null, 2) + '\n');
       else process.stdout.write(results.map(summary).join('\n') + '\n');
     });
-  aptEntry.declare(cmd);
 }
