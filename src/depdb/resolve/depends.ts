@@ -61,8 +61,12 @@ export class DependencySet {
   }
 }
 
+/**
+ * dpkg-shlibdeps writes `(>= v)` only when `is_valid() and as_string()` — perl's truth, so the version "0" (a
+ * common minver for symbols present since the first upload) gives an unversioned dependency, like ''.
+ */
 function validVersion(v: string): boolean {
-  if (v === '') return false;
+  if (v === '' || v === '0') return false;
   const r = checkVersion(v);
   return !('problem' in r);
 }

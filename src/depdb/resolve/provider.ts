@@ -18,7 +18,7 @@
  * The losers are named in the reason's notes, so a maintainer can see the alternative and override it.
  */
 import type { SonameProviders } from '../types.ts';
-import { splitSoname } from './symbols-object.ts';
+import { splitSoname } from '../../formats/shlibs/index.ts';
 
 export interface ProviderChoice {
   package: string;
@@ -80,8 +80,8 @@ export function inLibraryDir(path: string, arch: string): boolean {
 export function policyName(soname: string): string | undefined {
   const s = splitSoname(soname);
   if (!s) return undefined;
-  const name = s.name.toLowerCase().replace(/_/g, '-');
-  return /\d$/.test(name) ? `${name}-${s.version}` : `${name}${s.version}`;
+  const name = s.library.toLowerCase().replace(/_/g, '-');
+  return /\d$/.test(name) ? `${name}-${s.soversion}` : `${name}${s.soversion}`;
 }
 
 interface Candidate {

@@ -28,7 +28,13 @@ import type {
 } from './model.ts';
 import { chooseProvider, type ProviderChoice } from './provider.ts';
 import { suggest } from './suggest.ts';
-import { compareLax, parseSymbolsSection, shlibsDependency, type SymbolsObject } from './symbols-object.ts';
+import {
+  compareLax,
+  isDeprecated,
+  shlibsDependency,
+  symbolsView,
+  type SymbolsView,
+} from './symbols-object.ts';
 import type { UploadSet } from './upload.ts';
 
 const LISTED_SYMBOLS = 5;
@@ -41,14 +47,14 @@ export interface ResolveOptions {
 }
 
 /** Parsed symbols sections, shared across calls (a warm resolver re-parses nothing). */
-const symbolsCache = new Map<string, SymbolsObject>();
+const symbolsCache = new Map<string, SymbolsView>();
 
-function symbolsObject(pkg: string, version: string, soname: string, text: string): SymbolsObject {
+function symbolsObject(pkg: string, version: string, soname: string, text: string): SymbolsView {
   const key = `${pkg}\0${version}\0${soname}\0${text.length}`;
   let o = symbolsCache.get(key);
   if (!o || symbolsCache.size > 50_000) {
     if (symbolsCache.size > 50_000) symbolsCache.clear();
-    o = parseSymbolsSection(soname, text);
+    o = symbolsView(soname, text);
     symbolsCache.set(key, o);
   }
   return o;
@@ -56,7 +62,7 @@ function symbolsObject(pkg: string, version: string, soname: string, text: strin
 
 interface SymfileEntry {
   soname: string;
-  obj: SymbolsObject;
+  view: SymbolsView;
   choice: ProviderChoice;
 }
 
@@ -104,7 +110,7 @@ async function resolveArch(
     const b = upload.bundled.get(f) ?? [];
     bundledOf.set(f, new Set(b.map((x) => x.soname)));
     for (const x of b) {
-      const k = `${x.soname}\0${x.path}`;
+      const k = `${x.soname}\0${x.path}\0${x.via}`;
       const seen = bundledOut.get(k);
       if (seen) seen.neededBy.push(...x.neededBy.filter((n) => !seen.neededBy.includes(n)));
       else bundledOut.set(k, { ...x, neededBy: [...x.neededBy] });
@@ -140,11 +146,14 @@ async function resolveArch(
       const library = choice.file?.path ?? null;
       const notes = baseNotes(choice);
       if (choice.symbols) {
-        const obj = symbolsObject(choice.package, choice.version, soname, choice.symbols.section.text);
-        if (obj.templates.length > 0) {
-          symfile.push({ soname, obj, choice });
+        const view = symbolsObject(choice.package, choice.version, soname, choice.symbols.section.text);
+        if (view.obj.dependencies.length > 0) {
+          symfile.push({ soname, view, choice });
           continue;
         }
+        notes.push(
+          `symbols file of ${choice.package} unreadable (${view.problem ?? 'no template'}): shlibs used`,
+        );
       }
       const dep = choice.shlibs ? shlibsDependency(soname, [choice.shlibs.line]) : undefined;
       if (dep !== undefined && dep !== '') {
@@ -182,9 +191,9 @@ async function resolveArch(
     for (const imp of f.imports) {
       const name = `${imp.name}@${imp.version ?? 'Base'}`;
       for (const entry of symfile) {
-        const sym = entry.obj.symbols.get(name);
-        if (!sym || sym.deprecated) continue;
-        if (entry.obj.templates[sym.depId] === undefined) break;
+        const sym = entry.view.obj.symbols.get(name);
+        if (!sym || isDeprecated(sym)) continue;
+        if (entry.view.obj.dependencies[sym.depId] === undefined) break;
         const k = `${entry.soname}\0${sym.depId}`;
         const b = best.get(k);
         if (!b) best.set(k, { entry, depId: sym.depId, max: sym.minver, syms: [name] });
@@ -199,17 +208,17 @@ async function resolveArch(
       }
     }
     for (const entry of symfile) {
-      const { obj, choice, soname } = entry;
+      const { view, choice, soname } = entry;
       const notes = baseNotes(choice);
-      const bdp = obj.fields.get('Build-Depends-Packages') ?? obj.fields.get('Build-Depends-Package');
+      const bdp = view.obj.fields['Build-Depends-Packages'] ?? view.obj.fields['Build-Depends-Package'];
       if (bdp !== undefined) {
         notes.push(`Build-Depends-Package: ${bdp} not applied (a binary upload has no Build-Depends)`);
       }
       const depIds = new Set([0, ...[...best.values()].filter((b) => b.entry === entry).map((b) => b.depId)]);
       for (const depId of [...depIds].sort((a, b) => a - b)) {
-        const template = obj.templates[depId]!;
+        const template = view.obj.dependencies[depId]!;
         const used = best.get(`${soname}\0${depId}`);
-        let minimum = depId === 0 ? obj.smallest : '';
+        let minimum = depId === 0 ? view.smallest : '';
         let syms: string[] = [];
         if (used && (minimum === '' || compareLax(used.max, minimum) >= 0)) {
           syms = used.syms;

@@ -7,7 +7,7 @@
  */
 import type { DepDbReader, ReleaseKey, SonameProviders } from '../types.ts';
 import type { Suggestion } from './model.ts';
-import { splitSoname } from './symbols-object.ts';
+import { splitSoname } from '../../formats/shlibs/index.ts';
 
 const MAX_MAJOR = 30;
 
@@ -17,12 +17,12 @@ export function closeSonames(soname: string): string[] {
   const out = new Set<string>();
   const dotted = soname.endsWith('.so') ? false : true;
   if (dotted) {
-    for (let n = 0; n <= MAX_MAJOR; n++) out.add(`${s.name}.so.${n}`);
-    const major = s.version.split('.')[0]!;
-    out.add(`${s.name}.so.${major}`);
-    for (let n = 0; n <= 3; n++) out.add(`${s.name}.so.${major}.${n}`);
+    for (let n = 0; n <= MAX_MAJOR; n++) out.add(`${s.library}.so.${n}`);
+    const major = s.soversion.split('.')[0]!;
+    out.add(`${s.library}.so.${major}`);
+    for (let n = 0; n <= 3; n++) out.add(`${s.library}.so.${major}.${n}`);
   } else {
-    for (let n = 0; n <= MAX_MAJOR; n++) out.add(`${s.name}-${n}.so`);
+    for (let n = 0; n <= MAX_MAJOR; n++) out.add(`${s.library}-${n}.so`);
   }
   out.delete(soname);
   return [...out];
