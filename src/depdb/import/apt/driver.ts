@@ -43,8 +43,10 @@ export interface AptImportOptions {
    * which selects library packages by name and section instead and records no library files.
    */
   contents?: 'fail' | 'skip';
-  /** Only these package names (tests, partial benches). */
+  /** Only these package names (tests). */
   only?: (name: string) => boolean;
+  /** Only the first N library packages by name (partial benches). */
+  limit?: number;
   /** Progress output: 'auto' (bar on a TTY, lines otherwise), 'none', or a custom Progress factory. */
   progress?: 'auto' | 'none' | ((total: number, key: ReleaseKey) => Progress);
   /** Verify signatures at this date (fixtures with old signatures). */
@@ -165,6 +167,7 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
     if (libs ? libs.has(e.name) : looksLikeLibrary(e)) selected.push(e);
   }
   selected.sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (opts.limit !== undefined) selected.splice(opts.limit);
 
   const origin: ImportOrigin = {
     kind: 'apt',
