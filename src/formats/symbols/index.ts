@@ -8,5 +8,6 @@ export {
   type SymbolsParseOptions,
   type SymbolsParseResult,
 } from './parse.ts';
+export { fillTemplate, templateFor } from './template.ts';
 export { splitSymbolsFile, type SymbolsSectionText } from './split.ts';
 export { capitalizeField, classifyLine, type SymbolsLine } from './line.ts';
