@@ -18,7 +18,7 @@ export interface ImportStats {
   written: number;
   /** Packages already present with the same (name, version): nothing written. */
   skipped: number;
-  /** Packages of the previous generation dropped because the source no longer has them. */
+  /** Package rows of the previous generation dropped: packages the source no longer has, and replaced versions. */
   removed: number;
   /** Packages in the release after the import. */
   packages: number;
