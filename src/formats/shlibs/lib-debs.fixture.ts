@@ -29,6 +29,22 @@ export const LIB_DEBS = [
   'libvulkan1',
   'libkf5coreaddons5',
   'libssl3',
+  // C++ libraries whose symbols files use (c++), (regex), (optional) and (arch=…) tags.
+  'libglibmm-2.4-1v5',
+  'libsigc++-2.0-0v5',
+  'libgtkmm-3.0-1v5',
+  'libcairomm-1.0-1v5',
+  'libtag1v5',
+  'libpoppler126',
+  'libkf5configcore5',
+  'libqt5gui5',
+  'libqt5network5',
+  // GCC runtimes: symbol versions (GCC_x, GOMP_x) and arch-specific symbols.
+  'libgcc-s1',
+  'libgfortran5',
+  'libgomp1',
+  'libatomic1',
+  'libubsan1',
 ];
 
 export interface LibDebControl {
