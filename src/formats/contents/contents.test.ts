@@ -72,9 +72,13 @@ test('Contents: an old header before "FILE  LOCATION" is skipped; gzip and plain
 
 test('Contents: a line longer than the limit is CONTENTS_LINE_TOO_LONG', async () => {
   const long = Buffer.from('x'.repeat(200) + ' utils/p\n');
+  const tooLong = (e: unknown) => e instanceof PkgmeError && e.code === 'CONTENTS_LINE_TOO_LONG';
+  await assert.rejects(collect(readContents(Readable.from([long]), { maxLineLength: 100 })), tooLong);
+  assert.throws(() => [...parseContents(long.toString(), { maxLineLength: 100 })], tooLong);
+  // A line with no newline at the end of the stream counts too.
   await assert.rejects(
-    collect(readContents(Readable.from([long]), { maxLineLength: 100 })),
-    (e: unknown) => e instanceof PkgmeError && e.code === 'CONTENTS_LINE_TOO_LONG',
+    collect(readContents(Readable.from([long.subarray(0, -1)]), { maxLineLength: 100 })),
+    tooLong,
   );
 });
 

@@ -156,15 +156,24 @@ export async function* readContents(
 export function* parseContents(text: string, opts: ContentsReadOptions = {}): Generator<ContentsRecord> {
   const parse = lineParser(opts);
   const header = new HeaderSkipper();
+  const maxLineLength = opts.maxLineLength ?? DEFAULT_MAX_LINE;
   let lineNo = 0;
   for (let start = 0; start < text.length;) {
     let nl = text.indexOf('\n', start);
     if (nl < 0) nl = text.length;
-    for (const [t, n] of header.feed(text.slice(start, nl), ++lineNo)) {
+    const line = text.slice(start, nl);
+    lineNo++;
+    start = nl + 1;
+    if (line.length > maxLineLength) throw tooLong(lineNo, maxLineLength);
+    if (header.done) {
+      const rec = parse(line, lineNo);
+      if (rec !== undefined) yield rec;
+      continue;
+    }
+    for (const [t, n] of header.feed(line, lineNo)) {
       const rec = parse(t, n);
       if (rec !== undefined) yield rec;
     }
-    start = nl + 1;
   }
   for (const [t, n] of header.end()) {
     const rec = parse(t, n);
