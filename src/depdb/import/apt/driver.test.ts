@@ -209,6 +209,26 @@ test('a Contents index out of step: APT_CHECKSUM_MISMATCH, or an import without 
   }
 });
 
+test('Acquire-By-Hash: indices are fetched by their SHA256', async (t) => {
+  if (!requireTools(t, ['apt-ftparchive'], 'apt-utils')) return;
+  await repo.publish({ byHash: true });
+  try {
+    repo.log.length = 0;
+    const r = await importApt(await opts());
+    assert.equal(r.failed.length, 0);
+    const log = [...repo.log];
+    const packages = log.filter((l) => l.includes('/binary-amd64/'));
+    assert.equal(packages.length, 1, log.join('\n'));
+    assert.match(packages[0]!, /binary-amd64\/by-hash\/SHA256\/[0-9a-f]{64}$/);
+    // Contents has no by-hash copy here: one 404 there, then the plain name, as apt does.
+    assert.equal(log.filter((l) => l.includes('Contents-amd64.gz')).length, 1, log.join('\n'));
+    assert.equal(r.selected, 6);
+    console.log(`by-hash: ${packages[0]}; ${log.length} requests`);
+  } finally {
+    await repo.publish();
+  }
+});
+
 test('an unreachable mirror fails with APT_UNREACHABLE naming the URL', async () => {
   const server = (await import('node:net')).createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -4,6 +4,7 @@
  * that honours single byte ranges, or ignores them on demand, and logs every request.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   mkdirSync,
@@ -32,8 +33,12 @@ export interface TestRepo {
   /** Request log: "METHOD path range" per request. */
   log: string[];
   ignoreRange: boolean;
-  /** Rewrites the indices and the signed InRelease from the .debs now in pool/. */
-  publish(): Promise<void>;
+  /**
+   * Rewrites the indices and the signed InRelease from the .debs now in pool/. With byHash, the Release says
+   * Acquire-By-Hash: yes, Packages.xz is also stored under by-hash/SHA256/<hash>, and the plain Packages.xz is
+   * removed, so only a by-hash fetch can find it.
+   */
+  publish(opts?: { byHash?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,7 +79,7 @@ export async function makeTestRepo(debs: string[]): Promise<TestRepo> {
     ignoreRange: false,
   } as unknown as TestRepo;
 
-  repo.publish = async () => {
+  repo.publish = async (opts = {}) => {
     const dists = join(root, 'dists', SUITE);
     const bin = join(dists, 'main', 'binary-amd64');
     rmSync(dists, { recursive: true, force: true });
@@ -87,7 +92,7 @@ export async function makeTestRepo(debs: string[]): Promise<TestRepo> {
       join(dists, 'main', 'Contents-amd64.gz'),
       execFileSync('gzip', ['-9nc'], { input: contents }),
     );
-    const release = ftparchive(
+    let release = ftparchive(
       [
         '-o',
         `APT::FTPArchive::Release::Suite=${SUITE}`,
@@ -102,6 +107,14 @@ export async function makeTestRepo(debs: string[]): Promise<TestRepo> {
       ],
       dists,
     ).toString('utf8');
+    if (opts.byHash) {
+      const xz = readFileSync(join(bin, 'Packages.xz'));
+      const hash = createHash('sha256').update(xz).digest('hex');
+      mkdirSync(join(bin, 'by-hash', 'SHA256'), { recursive: true });
+      writeFileSync(join(bin, 'by-hash', 'SHA256', hash), xz);
+      rmSync(join(bin, 'Packages.xz'));
+      release = release.replace(/^(Date: .*\n)/m, '$1Acquire-By-Hash: yes\n');
+    }
     writeFileSync(join(dists, 'Release'), release);
     writeFileSync(join(dists, 'InRelease'), await clearsign(release, privateKey));
   };
