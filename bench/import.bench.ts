@@ -7,7 +7,8 @@
  * one gets shlibs/symbols without this importer), timed and extrapolated to the whole set — labelled as such.
  *
  * PKGME_BENCH_APT_LIMIT=N imports only the first N library packages (by name) and extrapolates, also labelled.
- * The Packages/Contents indices are cached in bench/.work/apt-import between runs (like apt's lists); the first
+ * A second import writes into a PGlite store (what `pkgme depdb import --source` does), for the end-to-end time
+ * and the store's size. The Packages/Contents indices are cached in bench/.work/apt-import between runs (like apt's lists); the first
  * run's index download is reported separately.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,6 +19,8 @@ import { HttpClient } from '../src/depdb/import/apt/http.ts';
 import { loadKeys } from '../src/depdb/import/apt/keyring.ts';
 import { MemorySink } from '../src/depdb/import/apt/sink.ts';
 import { readSystemSources } from '../src/depdb/import/apt/sources.ts';
+import { openStore } from '../src/depdb/store/open.ts';
+import { StoreSink } from '../src/depdb/store/sink.ts';
 import { record } from './lib.ts';
 
 const WORK = join(import.meta.dirname, '.work', 'apt-import');
@@ -75,7 +78,7 @@ export default async function (): Promise<void> {
   const wall = (performance.now() - t0) / 1000;
   const records = [...sink.releases.values()][0]?.packages ?? new Map();
   const controlBytes = r.bytesFetched - r.indexBytes;
-  const selectedNames = [...records.keys()];
+  const selectedNames = [...records.keys()].sort();
   console.log(
     `  ${r.key.release} main amd64: ${r.selected} library packages${limit ? ` (limited to ${limit})` : ''}, ` +
       `${r.failed.length} failed, ${r.fullDownloads} full downloads; ${mb(controlBytes)} of control-member ranges ` +
@@ -108,4 +111,38 @@ export default async function (): Promise<void> {
     goal: limit ? '< 180 s for the full release (extrapolate)' : '< 180 s',
     met: (limit ? (wall * 5600) / Math.max(1, r.selected) : wall) < 180,
   });
+
+  // End to end: the same import into a fresh PGlite store, as `pkgme depdb import --source` runs it.
+  const dbDir = join(WORK, 'pglite');
+  rmSync(dbDir, { recursive: true, force: true });
+  rmSync(join(WORK, 'journal'), { recursive: true, force: true });
+  const { store, close } = await openStore(dbDir);
+  try {
+    const t1 = performance.now();
+    const s = await importApt({
+      source: main,
+      arch: 'amd64',
+      keys: await loadKeys(source.signedBy),
+      sink: new StoreSink(store),
+      stateDir: WORK,
+      progress: 'auto',
+      ...(limit ? { limit } : {}),
+    });
+    const storeWall = (performance.now() - t1) / 1000;
+    const size = await store.size();
+    console.log(
+      `  into PGlite: ${s.selected} packages, ${s.failed.length} failed, ${storeWall.toFixed(1)} s; store ${mb(size.bytes)}`,
+    );
+    record({
+      bench: `apt import ${r.key.release} main amd64 into PGlite (end to end)${scale}`,
+      ours: `${storeWall.toFixed(1)} s, store ${mb(size.bytes)}`,
+      reference: `extrapolated apt-get download + dpkg-deb -e ${refFull.toFixed(0)} s`,
+      ratio: `${(refFull / storeWall).toFixed(1)}x faster`,
+      goal: '< 180 s',
+      met: (limit ? (storeWall * 5600) / Math.max(1, s.selected) : storeWall) < 180,
+    });
+  } finally {
+    await close();
+    rmSync(dbDir, { recursive: true, force: true });
+  }
 }
