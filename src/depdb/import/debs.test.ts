@@ -5,7 +5,7 @@
  * and the providers of each package's sonames.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -141,5 +141,37 @@ describe('depdb import --deb', () => {
     console.log(
       `${files.length} .debs imported in ${first.seconds} s, re-import ${again.seconds} s (0 written); ${checked} sonames answered; store ${size.bytes} bytes`,
     );
+  });
+
+  test('a corrupt .deb fails with a typed error and leaves the imported release as it was', async () => {
+    const store = new DepDbStore(tdb.db);
+    const before = (await store.releases()).find((r) => r.release === 'debtest');
+    assert.ok(before, 'the previous test imported debtest');
+    const dir = mkdtempSync(join(tmpdir(), 'pkgme-debs-bad-'));
+    try {
+      for (const f of files.slice(0, 3)) copyFileSync(f, join(dir, f.slice(f.lastIndexOf('/') + 1)));
+      // One package whose data member is damaged in the middle: its control member reads fine, so the import begins
+      // (the release is marked partial) and fails while streaming the data.
+      // (A package the release does not hold yet: one it holds at that version would be skipped unread.)
+      const victim = realDebs().find((f) => f.includes('/hello_'))!;
+      const bytes = Buffer.from(readFileSync(victim));
+      bytes.fill(0x55, Math.floor(bytes.length * 0.6), Math.floor(bytes.length * 0.6) + 64);
+      writeFileSync(join(dir, 'zz-damaged.deb'), bytes);
+      const err = await debImporter.run({ paths: [dir] }, { store, release: 'debtest', arch: 'amd64' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.equal((err as Error)?.name, 'PkgmeError', String(err));
+      const afterwards = (await store.releases()).find((r) => r.release === 'debtest');
+      assert.deepEqual({ ...afterwards, partial: false }, before);
+      assert.equal(afterwards?.partial, true);
+      const libc = await store.providers({ release: 'debtest', arch: 'amd64' }, ['libc.so.6']);
+      assert.ok(libc.get('libc.so.6')?.files.some((f) => f.package === 'libc6'));
+      console.log(
+        `damaged .deb: ${(err as { code: string }).code} mid-import; release unchanged (${afterwards?.packages} packages, marked partial)`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
