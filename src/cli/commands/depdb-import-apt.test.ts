@@ -4,7 +4,7 @@
  * writes nothing.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,49 @@ test('pkgme depdb import --source imports a local apt repository into the store'
     assert.equal(again.imports[0].packages, 6);
     console.log(
       `cli: ${first.imports[0].written} packages written, then ${again.imports[0].written} on re-import`,
+    );
+  } finally {
+    await repo.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an import killed (SIGKILL) halfway resumes: the next run fetches only what was not stored', async (t) => {
+  if (!requireTools(t, ['apt-ftparchive'], 'apt-utils')) return;
+  const repo = await makeTestRepo(realDebs());
+  const dir = mkdtempSync(join(tmpdir(), 'pkgme-aptkill-'));
+  const env = { XDG_CACHE_HOME: join(dir, 'cache'), PKGME_DEPDB_BATCH: '1' };
+  const debsAsked = () => new Set(repo.log.filter((l) => l.includes('/pool/')).map((l) => l.split(' ')[1]));
+  try {
+    const line = `deb [arch=amd64 signed-by=${repo.keyringFile}] ${repo.uri} ${SUITE} main`;
+    const db = join(dir, 'db');
+    const args = ['depdb', 'import', '--source', line, '--db', db, '--concurrency', '1', '--json'];
+    repo.debDelayMs = 300;
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // Kill it once the fourth .deb is asked for: about three packages are stored by then.
+    while (debsAsked().size < 4) {
+      if (child.exitCode !== null) assert.fail('the import finished before it could be killed');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    assert.equal(await exited, null);
+    const before = debsAsked();
+    repo.debDelayMs = 0;
+    repo.log.length = 0;
+    const resumed = JSON.parse(await pkgme(env, ...args)).imports[0];
+    const after = debsAsked();
+    assert.equal(resumed.packages, 6);
+    assert.equal(resumed.resumed, true);
+    assert.ok(after.size < 6, `the resumed run fetched ${after.size} of 6 .debs`);
+    assert.ok(after.size + before.size >= 6);
+    assert.equal(resumed.written, after.size);
+    console.log(
+      `killed after ${before.size} .debs asked; the resumed run fetched ${after.size} and wrote ${resumed.written}, release has ${resumed.packages}`,
     );
   } finally {
     await repo.close();

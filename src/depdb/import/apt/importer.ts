@@ -69,6 +69,7 @@ export const aptImporter: Importer<AptImporterOptions> = {
           stateDir: options.stateDir ?? defaultStateDir(),
           ...(options.contents ? { contents: options.contents } : {}),
           ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+          ...(ctx.batchSize ? { batch: ctx.batchSize } : {}),
           progress: ctx.onProgress
             ? (total, key) => ({
                 tick: (done) => ctx.onProgress!({ key, phase: 'control members', done, total }),

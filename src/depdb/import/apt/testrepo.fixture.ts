@@ -15,7 +15,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, normalize } from 'node:path';
@@ -33,6 +33,8 @@ export interface TestRepo {
   /** Request log: "METHOD path range" per request. */
   log: string[];
   ignoreRange: boolean;
+  /** Milliseconds to wait before answering a request for a .deb (to kill an import in the middle). */
+  debDelayMs: number;
   /**
    * Rewrites the indices and the signed InRelease from the .debs now in pool/. With byHash, the Release says
    * Acquire-By-Hash: yes, Packages.xz is also stored under by-hash/SHA256/<hash>, and the plain Packages.xz is
@@ -77,6 +79,7 @@ export async function makeTestRepo(debs: string[]): Promise<TestRepo> {
     keyringFile,
     log,
     ignoreRange: false,
+    debDelayMs: 0,
   } as unknown as TestRepo;
 
   repo.publish = async (opts = {}) => {
@@ -120,6 +123,13 @@ export async function makeTestRepo(debs: string[]): Promise<TestRepo> {
   };
 
   const server: Server = createServer((req, res) => {
+    if (repo.debDelayMs > 0 && req.url?.includes('/pool/')) {
+      setTimeout(() => serve(req, res), repo.debDelayMs);
+      return;
+    }
+    serve(req, res);
+  });
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://x');
     const rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
     const range = req.headers.range;
@@ -152,7 +162,7 @@ export async function makeTestRepo(debs: string[]): Promise<TestRepo> {
     }
     res.writeHead(200, { 'Content-Length': size });
     res.end(data);
-  });
+  };
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   repo.uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
