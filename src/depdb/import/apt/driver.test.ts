@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,6 +17,7 @@ import { importApt, type AptImportOptions } from './driver.ts';
 import { HttpClient } from './http.ts';
 import { loadKeys } from './keyring.ts';
 import { MemorySink } from './sink.ts';
+import { readSystemSources } from './sources.ts';
 import { makeTestRepo, SUITE, type TestRepo } from './testrepo.fixture.ts';
 
 let repo: TestRepo;
@@ -170,6 +171,11 @@ test('a tampered InRelease fails with PGP_BAD_SIGNATURE', async (t) => {
   }
 });
 
+test('an InRelease signed by a key outside the keyring fails with PGP_UNKNOWN_KEY', async (t) => {
+  if (!requireTools(t, ['apt-ftparchive'], 'apt-utils')) return;
+  await rejectsWith(importApt(await opts({ keys: await loadKeys(undefined) })), 'PGP_UNKNOWN_KEY');
+});
+
 test('a Packages file that differs from the Release fails with APT_CHECKSUM_MISMATCH', async (t) => {
   if (!requireTools(t, ['apt-ftparchive'], 'apt-utils')) return;
   const file = join(repo.root, 'dists', SUITE, 'main', 'binary-amd64', 'Packages.xz');
@@ -227,6 +233,26 @@ test('Acquire-By-Hash: indices are fetched by their SHA256', async (t) => {
   } finally {
     await repo.publish();
   }
+});
+
+test('a deb822 .sources file with an inline Signed-By key drives an import', async (t) => {
+  if (!requireTools(t, ['apt-ftparchive'], 'apt-utils')) return;
+  const root = stateDir();
+  mkdirSync(join(root, 'sources.list.d'));
+  const key = readFileSync(repo.keyringFile, 'utf8').trim();
+  const inline = key
+    .split('\n')
+    .map((l) => (l.trim() === '' ? ' .' : ` ${l}`))
+    .join('\n');
+  writeFileSync(
+    join(root, 'sources.list.d', 'test.sources'),
+    `Types: deb\nURIs: ${repo.uri}\nSuites: ${SUITE}\nComponents: main\nSigned-By:\n${inline}\n`,
+  );
+  const [source] = readSystemSources(root);
+  assert.ok(source && source.signedBy && 'inline' in source.signedBy);
+  const r = await importApt(await opts({ source, keys: await loadKeys(source.signedBy) }));
+  assert.equal(r.selected, 6);
+  assert.equal(r.failed.length, 0);
 });
 
 test('an unreachable mirror fails with APT_UNREACHABLE naming the URL', async () => {
