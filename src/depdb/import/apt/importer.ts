@@ -51,6 +51,18 @@ export const aptImporter: Importer<AptImporterOptions> = {
   name: 'apt',
   async run(options, ctx): Promise<ImportResult[]> {
     const sources = resolveSources(options);
+    if (ctx.release && sources.length > 1) {
+      // Each import replaces the whole release: two sources into one name would leave only the last one's packages.
+      throw new PkgmeError(
+        'APT_USAGE',
+        `--release ${ctx.release} with ${sources.length} sources: each would replace the others' packages`,
+        'usage',
+        {
+          hint: 'give one --source with --release, or leave --release out (each source is stored under its Codename)',
+          details: { sources: sources.map((s) => `${s.uri} ${s.suite}`) },
+        },
+      );
+    }
     const http = new HttpClient();
     const results: ImportResult[] = [];
     const incomplete: Array<{ release: string; arch: string; failed: AptImportResult['failed'] }> = [];
