@@ -8,6 +8,7 @@ export type * from './model.ts';
 export { resolveUpload, type ResolveOptions } from './resolve.ts';
 export { readUpload, type UploadSet } from './upload.ts';
 export { chooseProvider, policyName } from './provider.ts';
+export { CachingReader } from './cache.ts';
 
 /** Resolves FILES|DIRs (see upload.ts for what counts as the upload) for the requested releases. */
 export async function resolveFiles(
