@@ -215,6 +215,20 @@ test('a Contents index out of step: APT_CHECKSUM_MISMATCH, or an import without 
   }
 });
 
+test('an empty Contents (as the security archive publishes) falls back to name and section, with a warning', async (t) => {
+  if (!requireTools(t, ['apt-ftparchive'], 'apt-utils')) return;
+  await repo.publish({ emptyContents: true });
+  try {
+    const warnings: string[] = [];
+    const r = await importApt(await opts({ warn: (m) => warnings.push(m) }));
+    assert.equal(r.contentsUsed, false);
+    assert.equal(r.selected, 6);
+    assert.match(warnings.join('\n'), /Contents-amd64\.gz is empty/);
+  } finally {
+    await repo.publish();
+  }
+});
+
 test('Acquire-By-Hash: indices are fetched by their SHA256', async (t) => {
   if (!requireTools(t, ['apt-ftparchive'], 'apt-utils')) return;
   await repo.publish({ byHash: true });

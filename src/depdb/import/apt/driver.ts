@@ -90,8 +90,8 @@ function journalFile(stateDir: string, source: AptSource, release: string, arch:
 }
 
 /**
- * The Contents index of one component, or undefined to go on without Contents: when the Release lists none (security
- * suites publish none) always, with a warning; when it is out of step with the Release (checksum mismatch) only
+ * The Contents index of one component, or undefined to go on without Contents: when the Release lists none or it is
+ * empty (the security archive publishes an empty one) always, with a warning; when it is out of step with the Release (checksum mismatch) only
  * with `contents: 'skip'`, since that usually means a mirror in the middle of a sync.
  */
 async function fetchContents(
@@ -103,7 +103,14 @@ async function fetchContents(
   warn: (m: string, err?: PkgmeError) => void,
 ): Promise<FetchedIndex | undefined> {
   try {
-    return await repo.index(release, [`${component}/Contents-${arch}.gz`, `${component}/Contents-${arch}`]);
+    const contents = await repo.index(release, [
+      `${component}/Contents-${arch}.gz`,
+      `${component}/Contents-${arch}`,
+    ]);
+    if (contents.data.length > 0) return contents;
+    // The security archive publishes an empty Contents-amd64.gz: selecting from it would silently drop every package.
+    warn(`${contents.path} is empty, library packages chosen by name and section`);
+    return undefined;
   } catch (err) {
     if (!(err instanceof PkgmeError)) throw err;
     if (err.code === 'APT_INDEX_MISSING' || opts.contents === 'skip') {

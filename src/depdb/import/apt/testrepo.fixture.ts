@@ -40,7 +40,7 @@ export interface TestRepo {
    * Acquire-By-Hash: yes, Packages.xz is also stored under by-hash/SHA256/<hash>, and the plain Packages.xz is
    * removed, so only a by-hash fetch can find it.
    */
-  publish(opts?: { byHash?: boolean }): Promise<void>;
+  publish(opts?: { byHash?: boolean; emptyContents?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,7 +90,7 @@ export async function makeTestRepo(debs: string[]): Promise<TestRepo> {
     const packages = ftparchive(['packages', 'pool'], root);
     writeFileSync(join(bin, 'Packages'), packages);
     writeFileSync(join(bin, 'Packages.xz'), execFileSync('xz', ['-6c'], { input: packages }));
-    const contents = ftparchive(['contents', 'pool'], root);
+    const contents = opts.emptyContents ? Buffer.alloc(0) : ftparchive(['contents', 'pool'], root);
     writeFileSync(
       join(dists, 'main', 'Contents-amd64.gz'),
       execFileSync('gzip', ['-9nc'], { input: contents }),
