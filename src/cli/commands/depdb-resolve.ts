@@ -4,7 +4,8 @@
  * document is the stable contract `{releases: {<release>: {depends, dependencies, bundled, unresolved, …}}}`.
  */
 import type { Command } from 'commander';
-import { resolveFiles, type ResolveResult } from '../../depdb/resolve/index.ts';
+import { resolveRemote } from '../../depdb/http/client.ts';
+import { readUpload, resolveFiles, type ResolveResult } from '../../depdb/resolve/index.ts';
 import { withStore } from '../../depdb/store/open.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -58,11 +59,18 @@ export function register(depdb: Command): void {
       '--db <path|url>',
       'PGlite directory or postgres:// URL (default: $DATABASE_URL, else the data directory)',
     )
+    .option('--depdb <url>', 'resolve on a `pkgme depdb serve` server (the ELF files are read here)')
     .option('--json', 'print the result as JSON')
-    .action(async (paths: string[], o: { release: string[]; arch?: string; db?: string; json?: boolean }) => {
-      const result = await withStore(o.db, (store) =>
-        resolveFiles(store, paths, { releases: o.release, ...(o.arch ? { arch: o.arch } : {}) }),
-      );
-      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : text(result));
-    });
+    .action(
+      async (
+        paths: string[],
+        o: { release: string[]; arch?: string; db?: string; depdb?: string; json?: boolean },
+      ) => {
+        const ropts = { releases: o.release, ...(o.arch ? { arch: o.arch } : {}) };
+        const result = o.depdb
+          ? await resolveRemote(o.depdb, readUpload(paths), ropts)
+          : await withStore(o.db, (store) => resolveFiles(store, paths, ropts));
+        process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : text(result));
+      },
+    );
 }

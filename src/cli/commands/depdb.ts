@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { register as registerImport } from './depdb-import.ts';
 import { register as registerReleases } from './depdb-releases.ts';
 import { register as registerResolve } from './depdb-resolve.ts';
+import { register as registerServe } from './depdb-serve.ts';
 
 export function register(program: Command): void {
   const depdb = program
@@ -14,4 +15,5 @@ export function register(program: Command): void {
   registerImport(depdb);
   registerReleases(depdb);
   registerResolve(depdb);
+  registerServe(depdb);
 }

@@ -1,0 +1,293 @@
+/**
+ * The HTTP routes over real HTTP on 127.0.0.1 (ephemeral ports), against a store filled by the local importer
+ * (this machine's dpkg database, twice: as `httptest` and `httpcopy`, so multi-release answers are exercised):
+ * v1/v2 must equal the store's own libdep lookup for every soname the import holds, POST /v3/resolve (through the
+ * remote client and through the CLI's --depdb) must equal the in-process resolver, and bad requests get 4xx with the
+ * JSON error contract.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { PkgmeError } from '../../errors.ts';
+import { openTestPglite, type TestDatabase } from '../../db/testing.ts';
+import { repoRoot } from '../../testing/env.ts';
+import { localImporter, nativeArch } from '../import/local-dpkg.ts';
+import { readUpload, resolveUpload } from '../resolve/index.ts';
+import { DepDbStore } from '../store/store.ts';
+import { buildDepdbApp } from './app.ts';
+import { remoteReleases, resolveRemote } from './client.ts';
+
+let tdb: TestDatabase;
+let store: DepDbStore;
+let app: FastifyInstance;
+let base: string;
+let sonames: string[];
+const arch = nativeArch();
+const REL = 'httptest';
+const COPY = 'httpcopy';
+const BINARIES = [
+  '/usr/bin/ls',
+  '/usr/bin/tar',
+  '/usr/bin/gpgv',
+  '/usr/bin/dpkg',
+  '/usr/bin/perl',
+  '/usr/bin/curl',
+];
+
+before(async () => {
+  tdb = await openTestPglite();
+  store = new DepDbStore(tdb.db);
+  await localImporter.run({}, { store, release: REL });
+  await localImporter.run({}, { store, release: COPY });
+  const held = await tdb.db
+    .selectFrom('depdb_files')
+    .select('soname')
+    .distinct()
+    .union(tdb.db.selectFrom('depdb_shlibs').select('soname').distinct())
+    .union(tdb.db.selectFrom('depdb_symbols').select('soname').distinct())
+    .execute();
+  sonames = held.map((r) => r.soname).sort();
+  app = await buildDepdbApp({ reader: store, defaultArch: arch });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+after(async () => {
+  await app?.close();
+  await tdb?.dispose();
+});
+
+async function getJson<T = Record<string, unknown>>(path: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(base + path);
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Runs the CLI asynchronously: the server under test lives in this process, so its event loop must keep running. */
+function pkgme(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+function qs(libs: string[], extra = ''): string {
+  return libs.map((l) => `libs=${encodeURIComponent(l)}`).join('&') + extra;
+}
+
+test('v1 and v2 answer what the store answers, for every soname held and for unknown ones', async () => {
+  const unknown = ['libdoesnotexist.so.9', 'libc.so.5'];
+  const all = [...sonames, ...unknown];
+  let pairs = 0;
+  for (let i = 0; i < all.length; i += 50) {
+    const chunk = all.slice(i, i + 50);
+    const v1 = await getJson(`/v1/get_binaries_for_libraries?${qs(chunk)}`);
+    assert.equal(v1.status, 200);
+    // COPY was imported last, so it is what a lookup without ?release= answers (as the store does).
+    assert.deepEqual(v1.body, await store.binariesForLibraries(undefined, arch, chunk));
+    const v1r = await getJson(`/v1/get_binaries_for_libraries?${qs(chunk, `&release=${REL}`)}`);
+    assert.deepEqual(v1r.body, await store.binariesForLibraries(REL, arch, chunk));
+    const v2 = await getJson(`/v2/get_binaries_for_libraries?${qs(chunk, `&arch=${arch}&release=${REL}`)}`);
+    assert.equal(v2.status, 200);
+    assert.deepEqual(v2.body, { [arch]: await store.binariesForLibraries(REL, arch, chunk) });
+    pairs += Object.keys(v1.body).length;
+  }
+  for (const u of unknown)
+    assert.equal(u in (await getJson(`/v1/get_binaries_for_libraries?libs=${u}`)).body, false);
+  // A repeated lib is answered once; v2 without arch uses the server's default architecture.
+  const rep = await getJson('/v1/get_binaries_for_libraries?libs=libc.so.6&libs=libc.so.6');
+  assert.deepEqual(rep.body, await store.binariesForLibraries(undefined, arch, ['libc.so.6']));
+  const v2d = await getJson('/v2/get_binaries_for_libraries?libs=libc.so.6');
+  assert.deepEqual(v2d.body, { [arch]: rep.body });
+  console.log(
+    `v1/v2: ${all.length} sonames (${pairs} with providers, ${unknown.length} unknown) equal the store's lookup`,
+  );
+});
+
+test('POST /v3/resolve returns exactly what the in-process resolver returns', async () => {
+  let compared = 0;
+  for (const bin of BINARIES) {
+    const upload = readUpload([bin]);
+    for (const releases of [[REL], [REL, COPY], []]) {
+      const local = await resolveUpload(store, upload, { releases });
+      const remote = await resolveRemote(base, upload, { releases });
+      assert.deepEqual(remote, local);
+      compared++;
+    }
+  }
+  // All of them as one upload, with --arch.
+  const upload = readUpload(BINARIES);
+  assert.deepEqual(
+    await resolveRemote(base, upload, { releases: [REL], arch }),
+    await resolveUpload(store, upload, { releases: [REL], arch }),
+  );
+  const deps = (await resolveRemote(base, upload, { releases: [REL] })).releases[REL]!.depends;
+  assert.match(deps, /libc6 \(>= /);
+  console.log(
+    `v3: ${compared + 1} resolve answers (${BINARIES.length} binaries) deep-equal the in-process resolver`,
+  );
+});
+
+test('the CLI resolves through --depdb with the server’s exact answer', async () => {
+  const upload = readUpload(['/usr/bin/ls', '/usr/bin/tar']);
+  const local = await resolveUpload(store, upload, { releases: [REL] });
+  const r = await pkgme([
+    'depdb',
+    'resolve',
+    '/usr/bin/ls',
+    '/usr/bin/tar',
+    '--release',
+    REL,
+    '--depdb',
+    base,
+    '--json',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), local);
+  const bad = await pkgme([
+    'depdb',
+    'resolve',
+    '/usr/bin/ls',
+    '--release',
+    'never',
+    '--depdb',
+    base,
+    '--json',
+  ]);
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.equal(JSON.parse(bad.stdout).error.code, 'DEPDB_RELEASE_NOT_IMPORTED');
+});
+
+test('bad requests get a 4xx with the JSON error contract', async () => {
+  const cases: Array<[string, RequestInit | undefined, number, string]> = [
+    ['/v1/get_binaries_for_libraries', undefined, 400, 'HTTP_BAD_REQUEST'],
+    ['/v2/get_binaries_for_libraries?arch=amd64', undefined, 400, 'HTTP_BAD_REQUEST'],
+    ['/v2/get_binaries_for_libraries?libs=libc.so.6&arch=%3Bdrop', undefined, 400, 'HTTP_BAD_REQUEST'],
+    ['/v1/get_binaries_for_libraries?libs=', undefined, 400, 'HTTP_BAD_REQUEST'],
+    [
+      '/v1/get_binaries_for_libraries?libs=libc.so.6&release=never',
+      undefined,
+      404,
+      'DEPDB_RELEASE_NOT_IMPORTED',
+    ],
+    [
+      '/v2/get_binaries_for_libraries?libs=libc.so.6&arch=s390x',
+      undefined,
+      404,
+      'DEPDB_RELEASE_NOT_IMPORTED',
+    ],
+    ['/v3/nothing', undefined, 404, 'HTTP_NOT_FOUND'],
+    [
+      '/v3/resolve',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"files": [' },
+      400,
+      'HTTP_BAD_REQUEST',
+    ],
+    [
+      '/v3/resolve',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+      400,
+      'HTTP_BAD_REQUEST',
+    ],
+    [
+      '/v3/resolve',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"files": []}' },
+      400,
+      'HTTP_BAD_REQUEST',
+    ],
+    [
+      '/v3/resolve',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"files": [{"path": "x", "needed": "libc.so.6"}]}',
+      },
+      400,
+      'HTTP_BAD_REQUEST',
+    ],
+    [
+      '/v3/resolve',
+      { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<files/>' },
+      415,
+      'HTTP_BAD_REQUEST',
+    ],
+  ];
+  for (const [path, init, status, code] of cases) {
+    const res = await fetch(base + path, init);
+    const body = (await res.json()) as { error: { code: string; message: string; hint?: string } };
+    assert.equal(res.status, status, `${path}: ${JSON.stringify(body)}`);
+    assert.equal(body.error.code, code, path);
+    assert.ok(body.error.message.length > 0 && body.error.hint, `${path} has a message and a hint`);
+  }
+  const missing = await getJson<{ error: { message: string } }>('/v1/get_binaries_for_libraries');
+  assert.match(missing.body.error.message, /libs/);
+
+  // Unknown release through the client: the server's error, rethrown with its code and hint.
+  await assert.rejects(
+    resolveRemote(base, readUpload(['/usr/bin/ls']), { releases: ['never'] }),
+    (e: PkgmeError) => {
+      assert.equal(e.code, 'DEPDB_RELEASE_NOT_IMPORTED');
+      assert.match(e.message, /never/);
+      assert.ok(e.hint);
+      return true;
+    },
+  );
+
+  // Body size limit, on a second app.
+  const small = await buildDepdbApp({ reader: store, bodyLimit: 2048 });
+  const sbase = await small.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    await assert.rejects(resolveRemote(sbase, readUpload(['/usr/bin/ls'])), { code: 'HTTP_BODY_TOO_LARGE' });
+  } finally {
+    await small.close();
+  }
+  // Nobody listening.
+  await assert.rejects(resolveRemote(sbase, readUpload(['/usr/bin/ls'])), {
+    code: 'DEPDB_REMOTE_UNREACHABLE',
+  });
+  await assert.rejects(resolveRemote('ftp://x', readUpload(['/usr/bin/ls'])), { code: 'DEPDB_REMOTE_URL' });
+  console.log(`bad requests: ${cases.length} HTTP cases + 5 client cases give the JSON error contract`);
+});
+
+test('GET /v3/releases lists the imported releases with their origins', async () => {
+  const r = await getJson<{ releases: Array<{ release: string; arch: string; origin: { kind: string } }> }>(
+    '/v3/releases',
+  );
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, JSON.parse(JSON.stringify({ releases: await store.releases() })));
+  assert.ok(r.body.releases.some((x) => x.release === REL && x.arch === arch && x.origin.kind === 'dpkg'));
+});
+
+// Last: this process lets go of the PGlite database while the child serves it.
+test('pkgme depdb serve starts, answers and stops on SIGTERM', async () => {
+  await app.close();
+  // `pkgme depdb serve` on the same database (PGlite: one process at a time, so this process lets go of it).
+  await tdb.released(async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'depdb', 'serve', '--db', tdb.spec, '--port', '0', '--json'],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const { listening } = JSON.parse(line) as { listening: string };
+      const health = await (await fetch(`${listening}/healthz`)).json();
+      assert.deepEqual(health, { ok: true, releases: (await remoteReleases(listening)).length });
+      assert.ok(health.releases >= 2);
+    } finally {
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    }
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * The dependency database over HTTP: `buildDepdbApp` returns a fastify app with the routes `pkgme depdb serve`
+ * listens with and the future `pkgme serve` service mounts unchanged (docs/depdb-http.md):
+ *
+ *   GET  /v1/get_binaries_for_libraries?libs=…[&release=…]          libdep-service v1: {lib: [pkg…]}
+ *   GET  /v2/get_binaries_for_libraries?libs=…&arch=…[&release=…]   libdep-service v2: {arch: {lib: [pkg…]}}
+ *   POST /v3/resolve                                               the resolver over the server's store
+ *   GET  /v3/releases                                              imported (release, arch) with origins
+ *   GET  /healthz
+ *
+ * The libdep lookups are the hot path (a client asks per soname, thousands of times), so answers are cached per
+ * (release, arch, soname). The cache is keyed by a stamp of the release list (release, arch, package count, import
+ * time), re-read at most every `releasesTtlMs`: an import that finishes is visible after at most that delay, and a
+ * lookup never mixes two generations' answers for one library.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { PkgmeError } from '../../errors.ts';
+import { resolveUpload } from '../resolve/index.ts';
+import type { DepDbReader, ImportOrigin, ReleaseKey } from '../types.ts';
+import { fromFastify, statusFor } from './errors.ts';
+import { fromWire, resolveRequestSchema, type ResolveRequest } from './wire.ts';
+
+/** The reader the routes need: the resolver's DepDbReader plus the store's libdep lookup. */
+export interface DepdbHttpReader extends DepDbReader {
+  releases(): Promise<Array<ReleaseKey & { origin: ImportOrigin; packages: number; partial?: boolean }>>;
+  binariesForLibraries(
+    release: string | undefined,
+    arch: string,
+    libs: string[],
+  ): Promise<Record<string, string[]>>;
+}
+
+export interface DepdbAppOptions {
+  reader: DepdbHttpReader;
+  /** fastify's logger option: true logs every request as JSON lines (pino). Default false. */
+  logger?: boolean;
+  /** Architecture v1 answers for, and v2 without `arch` (default amd64; `pkgme depdb serve` passes the machine's). */
+  defaultArch?: string;
+  /** Largest request body accepted (bytes; default 32 MiB: a few hundred ELF files with every import). */
+  bodyLimit?: number;
+  /** How long the release list (and so the lookup cache's validity) is trusted, in ms (default 1000; 0 = never). */
+  releasesTtlMs?: number;
+  /** Cached (release, arch, soname) answers kept at most (default 200,000; 0 disables the cache). */
+  cacheEntries?: number;
+}
+
+const MAX_LIBS = 1_000;
+const token = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.+_~-]{0,127}$' } as const;
+const libsParam = {
+  type: 'array',
+  minItems: 1,
+  maxItems: MAX_LIBS,
+  items: { type: 'string', minLength: 1, maxLength: 255 },
+} as const;
+
+const v1Query = {
+  type: 'object',
+  required: ['libs'],
+  properties: { libs: libsParam, release: token },
+} as const;
+const v2Query = {
+  type: 'object',
+  required: ['libs'],
+  properties: {
+    libs: libsParam,
+    arch: { type: 'array', minItems: 1, maxItems: 64, items: token },
+    release: token,
+  },
+} as const;
+
+interface Releases {
+  at: number;
+  stamp: string;
+  list: Awaited<ReturnType<DepdbHttpReader['releases']>>;
+}
+
+function notImported(release: string, arch: string, list: Releases['list']): PkgmeError {
+  const known = list.map((r) => `${r.release}/${r.arch}`);
+  return new PkgmeError(
+    'DEPDB_RELEASE_NOT_IMPORTED',
+    `release ${release}/${arch} has not been imported on this server`,
+    'input',
+    {
+      hint: known.length
+        ? `Imported here: ${known.join(', ')} (GET /v3/releases). Pass one of them as ?release=…&arch=….`
+        : 'This server has no release imported yet: run pkgme depdb import on it.',
+      details: { release, arch, imported: known },
+    },
+  );
+}
+
+export async function buildDepdbApp(opts: DepdbAppOptions): Promise<FastifyInstance> {
+  const { reader } = opts;
+  const defaultArch = opts.defaultArch ?? 'amd64';
+  const ttl = opts.releasesTtlMs ?? 1000;
+  const maxEntries = opts.cacheEntries ?? 200_000;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? 32 * 1024 * 1024,
+    // `libs=a` alone must still be an array; bodies are validated strictly (no silent removal of unknown fields).
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+
+  let releases: Releases | undefined;
+  let pending: Promise<Releases> | undefined;
+  const cache = new Map<string, string[] | null>();
+  const loadReleases = async (): Promise<Releases> => {
+    if (releases && ttl > 0 && Date.now() - releases.at < ttl) return releases;
+    pending ??= (async () => {
+      try {
+        const list = await reader.releases();
+        const stamp = JSON.stringify(list.map((r) => [r.release, r.arch, r.packages, r.origin.importedAt]));
+        if (releases?.stamp !== stamp) cache.clear();
+        releases = { at: Date.now(), stamp, list };
+        return releases;
+      } finally {
+        pending = undefined;
+      }
+    })();
+    return pending;
+  };
+
+  /** The release a lookup uses: the one asked, else the most recently imported release of that architecture. */
+  const pickRelease = (rel: Releases, release: string | undefined, arch: string): string => {
+    const ofArch = rel.list.filter((r) => r.arch === arch);
+    if (release !== undefined) {
+      if (!ofArch.some((r) => r.release === release)) throw notImported(release, arch, rel.list);
+      return release;
+    }
+    const latest = [...ofArch].sort((a, b) =>
+      a.origin.importedAt < b.origin.importedAt ? 1 : a.origin.importedAt > b.origin.importedAt ? -1 : 0,
+    )[0];
+    if (!latest) throw notImported('(any)', arch, rel.list);
+    return latest.release;
+  };
+
+  const lookup = async (
+    release: string | undefined,
+    arch: string,
+    libs: string[],
+  ): Promise<Record<string, string[]>> => {
+    const rel = await loadReleases();
+    const r = pickRelease(rel, release, arch);
+    const wanted = [...new Set(libs)];
+    const prefix = `${r}\0${arch}\0`;
+    const missing = maxEntries > 0 ? wanted.filter((l) => !cache.has(prefix + l)) : wanted;
+    let fresh: Record<string, string[]> = {};
+    if (missing.length > 0) {
+      fresh = await reader.binariesForLibraries(r, arch, missing);
+      if (maxEntries > 0) {
+        if (cache.size + missing.length > maxEntries) cache.clear();
+        for (const l of missing) cache.set(prefix + l, fresh[l] ?? null);
+      }
+    }
+    const out: Record<string, string[]> = {};
+    for (const l of wanted) {
+      const v = maxEntries > 0 ? cache.get(prefix + l) : fresh[l];
+      if (v) out[l] = v;
+    }
+    return out;
+  };
+
+  app.setErrorHandler((err: FastifyError | PkgmeError, _req, reply) => {
+    if (err instanceof PkgmeError) return reply.status(statusFor(err)).send({ error: err.toJSON() });
+    const { status, error } = fromFastify(err);
+    if (status >= 500) app.log.error(err);
+    return reply.status(status).send({ error: error.toJSON() });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({
+      error: new PkgmeError('HTTP_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`, 'usage', {
+        hint: 'Routes: GET /v1/get_binaries_for_libraries, GET /v2/get_binaries_for_libraries, POST /v3/resolve, GET /v3/releases, GET /healthz.',
+      }).toJSON(),
+    }),
+  );
+
+  app.get<{ Querystring: { libs: string[]; release?: string } }>(
+    '/v1/get_binaries_for_libraries',
+    { schema: { querystring: v1Query } },
+    async (req) => lookup(req.query.release, defaultArch, req.query.libs),
+  );
+
+  app.get<{ Querystring: { libs: string[]; arch?: string[]; release?: string } }>(
+    '/v2/get_binaries_for_libraries',
+    { schema: { querystring: v2Query } },
+    async (req) => {
+      const out: Record<string, Record<string, string[]>> = {};
+      for (const arch of [...new Set(req.query.arch ?? [defaultArch])]) {
+        out[arch] = await lookup(req.query.release, arch, req.query.libs);
+      }
+      return out;
+    },
+  );
+
+  app.post<{ Body: ResolveRequest }>(
+    '/v3/resolve',
+    { schema: { body: resolveRequestSchema } },
+    async (req) => {
+      const { upload, opts: ropts } = fromWire(req.body);
+      return resolveUpload(reader, upload, ropts);
+    },
+  );
+
+  app.get('/v3/releases', async () => ({ releases: await reader.releases() }));
+
+  app.get('/healthz', async () => {
+    const rel = await loadReleases();
+    return { ok: true, releases: rel.list.length };
+  });
+
+  return app;
+}
