@@ -103,6 +103,9 @@ export function report(run: CorpusRun): string[] {
     `time: dpkg-shlibdeps ${(oMs / 1000).toFixed(1)} s, ours (warm) ${(uMs / 1000).toFixed(2)} s: ${(oMs / uMs).toFixed(1)}x`,
   );
   out.push('');
+  out.push('self-dependencies dropped from dpkg-shlibdeps output (as dpkg-gencontrol does):');
+  for (const r of results)
+    if (r.oracle !== r.oracleRaw) out.push(`  ${r.app.name}: ${r.oracleRaw} → ${r.oracle}`);
   out.push('differences from dpkg-shlibdeps (dpkg → ours):');
   for (const r of results) for (const d of r.vsOracle.differences) out.push(`  ${r.app.name}: ${d}`);
   out.push('refused by dpkg-shlibdeps (left out of both sides):');
@@ -117,7 +120,7 @@ export function report(run: CorpusRun): string[] {
   for (const c of corpus.choices) out.push(`  ${c.soname}: ${c.candidates.join(', ')} → ${c.chosen}`);
   out.push(`sonames no package ships in a library directory: ${corpus.unknown.join(' ') || '-'}`);
   out.push('differences from the real Depends (real → ours as dpkg-gencontrol writes it):');
-  for (const r of results) for (const d of r.oursVsReal.differences) out.push(`  ${r.app.name}: ${d}`);
+  for (const r of results) for (const d of r.realExplained) out.push(`  ${r.app.name}: ${d}`);
   return out;
 }
 

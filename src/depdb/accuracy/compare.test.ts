@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addTo, compareDepends, emptyTotals, libraryDepends } from './compare.ts';
+import { addTo, compareDepends, emptyTotals, libraryDepends, withoutSelf } from './compare.ts';
 
 test('compareDepends: groups keyed by their first package, exact when the canonical text is equal', () => {
   const c = compareDepends(
@@ -37,5 +37,12 @@ test('libraryDepends keeps the groups naming a library package', () => {
   assert.equal(
     libraryDepends('perl, libc6 (>= 2.34), foo-data (= 1) | libfoo1, python3:any', isLib),
     'libc6 (>= 2.34), foo-data (= 1) | libfoo1',
+  );
+});
+
+test('withoutSelf drops the groups naming the package itself', () => {
+  assert.equal(
+    withoutSelf('hedgewars (>= 1.0.2), libc6 (>= 2.34), foo | hedgewars', 'hedgewars'),
+    'libc6 (>= 2.34)',
   );
 });

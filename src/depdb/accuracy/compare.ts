@@ -103,6 +103,18 @@ export function addTo(t: Totals, c: DependsComparison): void {
   if (c.identical) t.identicalPackages++;
 }
 
+/**
+ * The Depends value without the groups naming `pkg` itself. dpkg-gencontrol does this to dpkg-shlibdeps' output: it
+ * adds the package being built to the facts as installed at its version, so a dependency of its binaries on its own
+ * shlibs (`hedgewars (>= 1.0.2)` for a private library the package ships and declares) is implied and dropped.
+ */
+export function withoutSelf(depends: string, pkg: string): string {
+  return groups(depends)
+    .filter((g) => !g.some((a) => a.type === 'package' && a.name === pkg))
+    .map(formatGroup)
+    .join(', ');
+}
+
 /** `n/d (p %)`, with `—` for an empty denominator. */
 export function ratio(n: number, d: number): string {
   return d === 0 ? '—' : `${n}/${d} (${((100 * n) / d).toFixed(2)} %)`;

@@ -39,8 +39,10 @@ export interface CorpusApp {
   files: string[];
   /** Sonames those files NEED (bundled ones included; the resolver and dpkg-shlibdeps decide what is bundled). */
   needed: string[];
-  /** The package's real Depends field. */
+  /** The package's real Depends field (with Pre-Depends). */
   depends: string;
+  /** Its Recommends and Suggests (where maintainers move the libraries of optional plugins). */
+  weaker: string;
 }
 
 export interface Corpus {
@@ -157,6 +159,7 @@ function appFacts(root: string, name: string): CorpusApp {
     files: files.map((f) => f.path),
     needed: [...new Set(files.flatMap((f) => f.needed))].sort(),
     depends: [control.get('Pre-Depends'), control.get('Depends')].filter((x) => x).join(', '),
+    weaker: [control.get('Recommends'), control.get('Suggests')].filter((x) => x).join(', '),
   };
 }
 

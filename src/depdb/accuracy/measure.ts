@@ -8,7 +8,9 @@ import { debImporter } from '../import/debs.ts';
 import { resolveFiles } from '../resolve/index.ts';
 import { batchOracle, gencontrolForm } from '../resolve/testing/oracle.ts';
 import type { DepDbStore } from '../store/store.ts';
-import { compareDepends, libraryDepends, type DependsComparison } from './compare.ts';
+import { compareDepends, libraryDepends, withoutSelf, type DependsComparison } from './compare.ts';
+import { explainReal } from './explain.ts';
+import { packagesOf } from '../resolve/testing/oracle.ts';
 import type { Corpus, CorpusApp } from './corpus.ts';
 
 export const RELEASE = 'bookworm';
@@ -18,6 +20,8 @@ export interface AppMeasure {
   /** Files given to both sides (those dpkg-shlibdeps refused are left out of both, and listed). */
   used: string[];
   refused: Array<{ file: string; error: string }>;
+  /** dpkg-shlibdeps -O as printed, and with self-dependencies dropped (what is compared; see withoutSelf). */
+  oracleRaw: string;
   oracle: string;
   ours: string;
   /** Ours vs dpkg-shlibdeps (its -O output, before dpkg-gencontrol's simplification). */
@@ -27,6 +31,8 @@ export interface AppMeasure {
   /** Ours (as dpkg-gencontrol would write it) and the oracle vs the real library Depends. */
   oursVsReal: DependsComparison;
   oracleVsReal: DependsComparison;
+  /** Each difference between ours and the real Depends, with its likely cause. */
+  realExplained: string[];
   /** Wall time of dpkg-shlibdeps, and of our resolve with a warm store (second call), in ms. */
   oracleMs: number;
   oursMs: number;
@@ -42,6 +48,7 @@ export async function importCorpus(store: DepDbStore, corpus: Corpus): Promise<n
 }
 
 async function ours(store: DepDbStore, app: CorpusApp, files: string[]) {
+  if (files.length === 0) return undefined; // dpkg-shlibdeps refused every file: nothing to compare
   const abs = files.map((f) => join(app.root, f));
   const res = await resolveFiles(store, abs.length === app.files.length ? [app.root] : abs);
   return res.releases[RELEASE];
@@ -60,17 +67,24 @@ export async function measureApp(store: DepDbStore, corpus: Corpus, app: CorpusA
   const verdict = await ours(store, app, used);
   const oursMs = performance.now() - t1;
   const oursDepends = verdict?.dpkgShlibdeps ?? '';
-  const realLibrary = libraryDepends(app.depends, (p) => corpus.libraryPackages.has(p));
+  const oracle = withoutSelf(batch.depends, app.name);
+  // Library groups of the real Depends: those naming a package that ships a library, or one dpkg-shlibdeps named
+  // (shlibs templates may name a metapackage or a virtual ABI package: libtag1v5, qtbase-abi-5-15-8).
+  const oracleNames = packagesOf(batch.depends);
+  const realLibrary = libraryDepends(app.depends, (p) => corpus.libraryPackages.has(p) || oracleNames.has(p));
+  const oursVsReal = compareDepends(gencontrolForm(oursDepends), realLibrary);
   return {
     app,
     used,
     refused: batch.refused.map((r) => ({ file: r.file.slice(prefix.length), error: r.error })),
-    oracle: batch.depends,
+    oracleRaw: batch.depends,
+    oracle,
     ours: oursDepends,
-    vsOracle: compareDepends(oursDepends, batch.depends),
+    vsOracle: compareDepends(oursDepends, oracle),
     realLibrary,
-    oursVsReal: compareDepends(gencontrolForm(oursDepends), realLibrary),
-    oracleVsReal: compareDepends(gencontrolForm(batch.depends), realLibrary),
+    oursVsReal,
+    oracleVsReal: compareDepends(gencontrolForm(oracle), realLibrary),
+    realExplained: explainReal(corpus, app, gencontrolForm(oursDepends), realLibrary),
     oracleMs,
     oursMs,
     unresolved: (verdict?.unresolved ?? []).map((u) => u.soname),
