@@ -11,6 +11,7 @@
  * `libfoo1 (>= 1.2), libfoo1 (>= 1.5)` (two templates of one package) becomes `libfoo1 (>= 1.5)`. `depends` is that
  * final field; `dpkgShlibdeps` is dpkg-shlibdeps' own -O output, kept for the oracle comparison.
  */
+import { PkgmeError } from '../../errors.ts';
 import { compareVersions } from '../../formats/version/compare.ts';
 import { checkVersion } from '../../formats/version/parse.ts';
 import {
@@ -107,6 +108,12 @@ export interface FinalDepends {
   /** The field dpkg-gencontrol writes from it (implied groups dropped), sorted like dpkg-shlibdeps. */
   depends: string;
   groups: Array<{ group: RelationGroup; text: string; reasons: Reason[]; unversioned: boolean }>;
+  /**
+   * Templates that do not parse as a relation (a damaged symbols/shlibs file in the database). dpkg-shlibdeps stops
+   * with "invalid dependency got generated"; we leave them out of `depends` and report them, so one bad package
+   * does not hide the rest of the answer.
+   */
+  invalid: Array<{ text: string; reasons: Reason[]; error: string }>;
 }
 
 export function finalDepends(set: DependencySet): FinalDepends {
@@ -118,11 +125,17 @@ export function finalDepends(set: DependencySet): FinalDepends {
     t = t.replace(/\s+/g, ' ').trim();
     texts.push({ text: t, entry: e });
   }
-  if (texts.length === 0) return { dpkgShlibdeps: '', depends: '', groups: [] };
+  const invalid: FinalDepends['invalid'] = [];
   const parsed: Array<{ group: RelationGroup; entry: Entry }> = [];
   for (const { text, entry } of texts) {
-    for (const group of parseRelations(text)) parsed.push({ group, entry });
+    try {
+      for (const group of parseRelations(text)) parsed.push({ group, entry });
+    } catch (err) {
+      if (!(err instanceof PkgmeError)) throw err;
+      invalid.push({ text, reasons: entry.reasons, error: err.message });
+    }
   }
+  if (parsed.length === 0) return { dpkgShlibdeps: '', depends: '', groups: [], invalid };
   parsed.sort((x, y) => depsCompare(x.group, y.group));
   const raw: RelationList = parsed.map((p) => p.group);
   const dpkgShlibdeps = formatRelations(raw);
@@ -143,5 +156,5 @@ export function finalDepends(set: DependencySet): FinalDepends {
     for (const r of p.entry.reasons) if (!target.reasons.includes(r)) target.reasons.push(r);
     if (!p.entry.unversioned) target.unversioned = false;
   }
-  return { dpkgShlibdeps, depends: formatRelations(simplified), groups };
+  return { dpkgShlibdeps, depends: formatRelations(simplified), groups, invalid };
 }

@@ -253,6 +253,10 @@ async function resolveArch(
   if (!keyImported && files.some((f) => f.needed.length > 0)) {
     why.push(`architecture ${key.arch} was not imported for ${key.release}`);
   }
+  for (const bad of final.invalid) {
+    const pkgs = [...new Set(bad.reasons.map((r) => r.package))].join(', ');
+    why.push(`dependency template "${bad.text}" of ${pkgs || 'a provider'} does not parse (${bad.error})`);
+  }
   for (const u of unresolvedOut) {
     why.push(
       `${u.soname} (needed by ${u.neededBy.join(', ')}) is provided by no package of ${key.release}/${key.arch}`,
