@@ -18,6 +18,7 @@ import { PkgmeError } from '../../errors.ts';
 import { resolveUpload } from '../resolve/index.ts';
 import type { DepDbReader, ImportOrigin, ReleaseKey } from '../types.ts';
 import { fromFastify, statusFor } from './errors.ts';
+import { LookupCache } from './lookup-cache.ts';
 import { fromWire, resolveRequestSchema, type ResolveRequest } from './wire.ts';
 
 /** The reader the routes need: the resolver's DepDbReader plus the store's libdep lookup. */
@@ -68,6 +69,12 @@ const v2Query = {
   },
 } as const;
 
+/** `{lib: [pkg…]}`: declared so fastify serialises it with a compiled serialiser (the hot path). */
+const libsAnswer = {
+  type: 'object',
+  additionalProperties: { type: 'array', items: { type: 'string' } },
+} as const;
+
 interface Releases {
   at: number;
   stamp: string;
@@ -101,23 +108,29 @@ export async function buildDepdbApp(opts: DepdbAppOptions): Promise<FastifyInsta
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
 
+  const cache = new LookupCache((r, a, libs) => reader.binariesForLibraries(r, a, libs), maxEntries);
   let releases: Releases | undefined;
   let pending: Promise<Releases> | undefined;
-  const cache = new Map<string, string[] | null>();
-  const loadReleases = async (): Promise<Releases> => {
-    if (releases && ttl > 0 && Date.now() - releases.at < ttl) return releases;
-    pending ??= (async () => {
+  const refresh = (): Promise<Releases> =>
+    (pending ??= (async () => {
       try {
         const list = await reader.releases();
         const stamp = JSON.stringify(list.map((r) => [r.release, r.arch, r.packages, r.origin.importedAt]));
-        if (releases?.stamp !== stamp) cache.clear();
+        if (releases !== undefined && releases.stamp !== stamp) cache.invalidate();
         releases = { at: Date.now(), stamp, list };
         return releases;
       } finally {
         pending = undefined;
       }
-    })();
-    return pending;
+    })());
+  /**
+   * The release list: read once, then re-read in the background when older than the TTL (a lookup never waits
+   * for the refresh, so the database's one connection being busy does not stall the hot path).
+   */
+  const loadReleases = async (): Promise<Releases> => {
+    if (releases === undefined || ttl === 0) return refresh();
+    if (Date.now() - releases.at >= ttl) refresh().catch((err: unknown) => app.log.error(err));
+    return releases;
   };
 
   /** The release a lookup uses: the one asked, else the most recently imported release of that architecture. */
@@ -141,23 +154,7 @@ export async function buildDepdbApp(opts: DepdbAppOptions): Promise<FastifyInsta
   ): Promise<Record<string, string[]>> => {
     const rel = await loadReleases();
     const r = pickRelease(rel, release, arch);
-    const wanted = [...new Set(libs)];
-    const prefix = `${r}\0${arch}\0`;
-    const missing = maxEntries > 0 ? wanted.filter((l) => !cache.has(prefix + l)) : wanted;
-    let fresh: Record<string, string[]> = {};
-    if (missing.length > 0) {
-      fresh = await reader.binariesForLibraries(r, arch, missing);
-      if (maxEntries > 0) {
-        if (cache.size + missing.length > maxEntries) cache.clear();
-        for (const l of missing) cache.set(prefix + l, fresh[l] ?? null);
-      }
-    }
-    const out: Record<string, string[]> = {};
-    for (const l of wanted) {
-      const v = maxEntries > 0 ? cache.get(prefix + l) : fresh[l];
-      if (v) out[l] = v;
-    }
-    return out;
+    return cache.lookup(r, arch, libs);
   };
 
   app.setErrorHandler((err: FastifyError | PkgmeError, _req, reply) => {
@@ -176,13 +173,18 @@ export async function buildDepdbApp(opts: DepdbAppOptions): Promise<FastifyInsta
 
   app.get<{ Querystring: { libs: string[]; release?: string } }>(
     '/v1/get_binaries_for_libraries',
-    { schema: { querystring: v1Query } },
+    { schema: { querystring: v1Query, response: { 200: libsAnswer } } },
     async (req) => lookup(req.query.release, defaultArch, req.query.libs),
   );
 
   app.get<{ Querystring: { libs: string[]; arch?: string[]; release?: string } }>(
     '/v2/get_binaries_for_libraries',
-    { schema: { querystring: v2Query } },
+    {
+      schema: {
+        querystring: v2Query,
+        response: { 200: { type: 'object', additionalProperties: libsAnswer } },
+      },
+    },
     async (req) => {
       const out: Record<string, Record<string, string[]>> = {};
       for (const arch of [...new Set(req.query.arch ?? [defaultArch])]) {
