@@ -7,7 +7,7 @@
  * `(>= v)` when a valid version is known, else removed; blanks are collapsed; the list is sorted with Dpkg::Deps'
  * deps_compare (package name, then operator, then version, item by item through `|` groups).
  *
- * dpkg-gencontrol then simplifies the field (Dpkg::Deps simplify_deps): a group implied by another is dropped, so
+ * dpkg-gencontrol then simplifies the field (Dpkg::Deps simplify_deps, no re-sort): a group implied by another is dropped, so
  * `libfoo1 (>= 1.2), libfoo1 (>= 1.5)` (two templates of one package) becomes `libfoo1 (>= 1.5)`. `depends` is that
  * final field; `dpkgShlibdeps` is dpkg-shlibdeps' own -O output, kept for the oracle comparison.
  */
@@ -105,7 +105,7 @@ export function depsCompare(a: RelationGroup, b: RelationGroup): number {
 export interface FinalDepends {
   /** What dpkg-shlibdeps -O prints for shlibs:Depends. */
   dpkgShlibdeps: string;
-  /** The field dpkg-gencontrol writes from it (implied groups dropped), sorted like dpkg-shlibdeps. */
+  /** The field dpkg-gencontrol writes from it (implied groups dropped, order otherwise kept). */
   depends: string;
   groups: Array<{ group: RelationGroup; text: string; reasons: Reason[]; unversioned: boolean }>;
   /**
@@ -139,7 +139,8 @@ export function finalDepends(set: DependencySet): FinalDepends {
   parsed.sort((x, y) => depsCompare(x.group, y.group));
   const raw: RelationList = parsed.map((p) => p.group);
   const dpkgShlibdeps = formatRelations(raw);
-  const simplified = simplifyDeps(raw).sort(depsCompare);
+  // dpkg-gencontrol simplifies a normal field and does not sort it again (only union fields are re-sorted).
+  const simplified = simplifyDeps(raw);
   // Reasons of a dropped group go to the group that implies it (same package, stronger version).
   const groups = simplified.map((group) => ({
     group,

@@ -30,6 +30,7 @@ import { localReader } from './testing/memory-reader.ts';
 import {
   batchOracle,
   elfFilesIn,
+  gencontrolForm,
   packagesOf,
   pool,
   runDpkgShlibdeps,
@@ -122,6 +123,12 @@ test('every ELF file under /usr/bin: equal to dpkg-shlibdeps (one batch, and per
     `batch: ${packagesOf(batch.depends).size} packages; equal: ${whole.dpkgShlibdeps === batch.depends}`,
   );
   assert.equal(whole.dpkgShlibdeps, batch.depends);
+  // `depends` is what dpkg-gencontrol makes of it: Dpkg::Deps simplify_deps, run by perl.
+  const gencontrol = gencontrolForm(batch.depends);
+  console.log(
+    `batch after simplify_deps: ${packagesOf(gencontrol).size} packages; equal: ${whole.depends === gencontrol}`,
+  );
+  assert.equal(whole.depends, gencontrol);
 
   let exact = 0;
   let tp = 0;
@@ -132,6 +139,7 @@ test('every ELF file under /usr/bin: equal to dpkg-shlibdeps (one batch, and per
     const r = singles[i]!;
     assert.ok(r.ok, `dpkg-shlibdeps failed on ${f}: ${r.stderr}`);
     const v = await ours([f]);
+    assert.equal(v.depends, gencontrolForm(r.depends), `depends of ${f}`);
     if (v.dpkgShlibdeps === r.depends) exact++;
     else mismatches.push(`${f}\n  dpkg: ${r.depends}\n  ours: ${v.dpkgShlibdeps}`);
     const a = packagesOf(v.dpkgShlibdeps);

@@ -2,12 +2,11 @@
  * dpkg-shlibdeps as the resolver's oracle, on installed binaries (../shared/DEBIAN-NOTES.md: it works directly on
  * them from a scratch tree holding a minimal debian/control). Shared by the oracle test and the bench.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { closeSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isElf } from '../../../formats/elf/elf.ts';
-import { formatRelations, parseRelations, simplifyDeps } from '../../../formats/relation/index.ts';
-import { depsCompare } from '../depends.ts';
+import { parseRelations } from '../../../formats/relation/index.ts';
 
 /** A scratch source tree dpkg-shlibdeps accepts (`debian/control` with one binary package). */
 export function scratchTree(dir: string): string {
@@ -78,10 +77,15 @@ export async function batchOracle(
   return { depends: '', used: left, refused };
 }
 
-/** The Depends field dpkg-gencontrol would write from a dpkg-shlibdeps output (simplified, re-sorted). */
+/**
+ * The Depends field dpkg-gencontrol writes from a dpkg-shlibdeps output: Dpkg::Deps simplify_deps, run by perl itself
+ * (the oracle for our `depends`).
+ */
 export function gencontrolForm(depends: string): string {
   if (depends.trim() === '') return '';
-  return formatRelations(simplifyDeps(parseRelations(depends)).sort(depsCompare));
+  const script =
+    'use Dpkg::Deps; my $d = deps_parse($ARGV[0]); $d->simplify_deps(Dpkg::Deps::KnownFacts->new()); print $d->output();';
+  return execFileSync('perl', ['-e', script, depends], { encoding: 'utf8' });
 }
 
 /** Package names of a Depends value (every alternative). */
