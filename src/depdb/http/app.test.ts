@@ -12,7 +12,9 @@ import type { FastifyInstance } from 'fastify';
 import type { PkgmeError } from '../../errors.ts';
 import { openTestPglite, type TestDatabase } from '../../db/testing.ts';
 import { repoRoot } from '../../testing/env.ts';
-import { localImporter, nativeArch } from '../import/local-dpkg.ts';
+import { localImporter, nativeArch, readLocalPackages } from '../import/local-dpkg.ts';
+import { importRecords } from '../store/importer.ts';
+import type { ImportOrigin } from '../types.ts';
 import { readUpload, resolveUpload } from '../resolve/index.ts';
 import { DepDbStore } from '../store/store.ts';
 import { buildDepdbApp } from './app.ts';
@@ -26,6 +28,7 @@ let sonames: string[];
 const arch = nativeArch();
 const REL = 'httptest';
 const COPY = 'httpcopy';
+const MUT = 'httpmut';
 const BINARIES = [
   '/usr/bin/ls',
   '/usr/bin/tar',
@@ -259,6 +262,33 @@ test('GET /v3/releases lists the imported releases with their origins', async ()
   assert.equal(r.status, 200);
   assert.deepEqual(r.body, JSON.parse(JSON.stringify({ releases: await store.releases() })));
   assert.ok(r.body.releases.some((x) => x.release === REL && x.arch === arch && x.origin.kind === 'dpkg'));
+});
+
+test('a re-import is visible through the lookup cache once the release list is re-read', async () => {
+  const live = await buildDepdbApp({ reader: store, defaultArch: arch, releasesTtlMs: 20 });
+  const lbase = await live.listen({ host: '127.0.0.1', port: 0 });
+  const ask = async (): Promise<Record<string, string[]>> =>
+    (await fetch(`${lbase}/v1/get_binaries_for_libraries?libs=libz.so.1&release=${MUT}`)).json() as Promise<
+      Record<string, string[]>
+    >;
+  const origin = (): ImportOrigin => ({
+    kind: 'dpkg',
+    location: 'test',
+    importedAt: new Date().toISOString(),
+  });
+  try {
+    const records = readLocalPackages().filter((r) => r.architecture === arch || r.architecture === 'all');
+    const without = records.filter((r) => r.name !== 'zlib1g');
+    await importRecords({ store }, { release: MUT, arch }, origin(), without.length, () => without);
+    assert.deepEqual(await ask(), {});
+    await importRecords({ store }, { release: MUT, arch }, origin(), records.length, () => records);
+    await new Promise((res) => setTimeout(res, 50));
+    await ask(); // this one triggers the background re-read
+    await new Promise((res) => setTimeout(res, 50));
+    assert.deepEqual(await ask(), { 'libz.so.1': ['zlib1g'] });
+  } finally {
+    await live.close();
+  }
 });
 
 // Last: this process lets go of the PGlite database while the child serves it.
