@@ -19,6 +19,7 @@ import { readUpload, resolveUpload } from '../resolve/index.ts';
 import { DepDbStore } from '../store/store.ts';
 import { buildDepdbApp } from './app.ts';
 import { remoteReleases, resolveRemote } from './client.ts';
+import { toWire } from './wire.ts';
 
 let tdb: TestDatabase;
 let store: DepDbStore;
@@ -225,6 +226,15 @@ test('bad requests get a 4xx with the JSON error contract', async () => {
     assert.equal(body.error.code, code, path);
     assert.ok(body.error.message.length > 0 && body.error.hint, `${path} has a message and a hint`);
   }
+  // Unknown fields are refused, not silently dropped.
+  const extra = { ...toWire(readUpload(['/usr/bin/ls'])), releasez: [REL] };
+  const ex = await fetch(`${base}/v3/resolve`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(extra),
+  });
+  assert.equal(ex.status, 400);
+  assert.match(((await ex.json()) as { error: { message: string } }).error.message, /additional/);
   const missing = await getJson<{ error: { message: string } }>('/v1/get_binaries_for_libraries');
   assert.match(missing.body.error.message, /libs/);
 
