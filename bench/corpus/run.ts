@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../src/db/index.ts';
-import { addTo, emptyTotals, ratio, type Totals } from '../../src/depdb/accuracy/compare.ts';
+import { addTo, compareDepends, emptyTotals, ratio, type Totals } from '../../src/depdb/accuracy/compare.ts';
 import { buildCorpus, readCorpusList, type Corpus } from '../../src/depdb/accuracy/corpus.ts';
 import { importCorpus, measureApp, type AppMeasure } from '../../src/depdb/accuracy/measure.ts';
 import { DepDbStore } from '../../src/depdb/store/store.ts';
@@ -71,7 +71,7 @@ export function report(run: CorpusRun): string[] {
   );
   out.push('');
   out.push(
-    '| package | ELF | refused | deps (dpkg) | exact | P | R | same as dpkg | real lib deps | ours ∩ real | same constraint | dpkg same |',
+    '| package | ELF | refused | deps (dpkg) | exact | P | R | same as dpkg | real lib groups | names in both | same constraint | dpkg same |',
   );
   out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
@@ -105,7 +105,8 @@ export function report(run: CorpusRun): string[] {
   out.push('');
   out.push('self-dependencies dropped from dpkg-shlibdeps output (as dpkg-gencontrol does):');
   for (const r of results)
-    if (r.oracle !== r.oracleRaw) out.push(`  ${r.app.name}: ${r.oracleRaw} → ${r.oracle}`);
+    if (r.oracle !== r.oracleRaw)
+      out.push(`  ${r.app.name}: ${compareDepends(r.oracle, r.oracleRaw).differences.join('; ')}`);
   out.push('differences from dpkg-shlibdeps (dpkg → ours):');
   for (const r of results) for (const d of r.vsOracle.differences) out.push(`  ${r.app.name}: ${d}`);
   out.push('refused by dpkg-shlibdeps (left out of both sides):');
