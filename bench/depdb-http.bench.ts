@@ -17,14 +17,23 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { openDatabase } from '../src/db/index.ts';
-import { buildDepdbApp } from '../src/depdb/http/index.ts';
+import { buildDepdbApp, resolveRemote } from '../src/depdb/http/index.ts';
+import { readUpload, resolveUpload } from '../src/depdb/resolve/index.ts';
 import { localImporter, nativeArch } from '../src/depdb/import/local-dpkg.ts';
 import { DepDbStore } from '../src/depdb/store/store.ts';
-import { record } from './lib.ts';
+import { fmtMs, median, record, timeIt } from './lib.ts';
 
 const CONNECTIONS = 16;
 const WARMUP_MS = 1500;
 const DURATION_MS = 8000;
+const V3_FILES = [
+  '/usr/bin/ls',
+  '/usr/bin/tar',
+  '/usr/bin/gpgv',
+  '/usr/bin/dpkg',
+  '/usr/bin/perl',
+  '/usr/bin/curl',
+];
 
 interface LoadResult {
   rps: number;
@@ -166,6 +175,21 @@ export default async function (): Promise<void> {
       ours: fmt(v1cold),
       reference: `bare node:http ${fmt(refBest)}`,
       ratio: `${(v1cold.rps / refBest.rps).toFixed(2)}x the bare server's req/s`,
+      goal: 'informational',
+    });
+    // v3: one resolve of a few /usr/bin binaries over HTTP vs the same resolver call in-process (the HTTP cost).
+    const upload = readUpload(V3_FILES);
+    const remoteMs: number[] = [];
+    const localMs: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      remoteMs.push(await timeIt(() => resolveRemote(`http://127.0.0.1:${appPort}`, upload)));
+      localMs.push(await timeIt(() => resolveUpload(store, upload)));
+    }
+    record({
+      bench: `depdb HTTP v3 resolve (${V3_FILES.length} /usr/bin binaries, warm)`,
+      ours: `${fmtMs(median(remoteMs))} over HTTP`,
+      reference: `${fmtMs(median(localMs))} in-process resolveUpload`,
+      ratio: `${(median(remoteMs) / median(localMs)).toFixed(2)}x the in-process time`,
       goal: 'informational',
     });
     await app.close();
