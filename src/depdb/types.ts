@@ -1,7 +1,8 @@
 /**
  * The contracts between the dependency database's parts (issue 3). Importers produce PackageRecords; the store
- * keeps them keyed by (release, architecture); the resolver reads through DepDbReader, which the store implements
- * locally and the HTTP client implements remotely, so `resolve --depdb URL` gives exactly the server's answer.
+ * keeps them keyed by (release, architecture); the resolver reads through DepDbReader, which the store implements.
+ * Remote resolution (`resolve --depdb URL`) sends the upload's ELF facts to the server, which runs this same
+ * resolver over its own store, so a developer gets exactly the server's answer (src/depdb/http).
  *
  * The store keeps shlibs and symbols as the packages ship them (raw text, split per soname), not one row per symbol:
  * a release has millions of symbol lines, and the resolver only ever needs the few libraries an upload links to,
@@ -73,7 +74,7 @@ export interface SonameProviders {
   files: Array<{ package: string; version: string; path: string; symlink: boolean }>;
 }
 
-/** The read side the resolver depends on. Implemented by the local store and by the HTTP client. */
+/** The read side the resolver depends on. Implemented by the store (and by an in-memory reader in tests). */
 export interface DepDbReader {
   /** The (release, arch) pairs that have been imported, with their origin. */
   releases(): Promise<Array<ReleaseKey & { origin: ImportOrigin; packages: number }>>;
