@@ -49,6 +49,15 @@ export default async function (): Promise<void> {
     ratio: `${pct(real.exactGroups, real.referenceGroups).toFixed(2)} % vs ${pct(oracleReal.exactGroups, oracleReal.referenceGroups).toFixed(2)} %`,
     goal: 'report (no goal)',
   });
+  const withRef = run.providers.filter((c) => c.debian !== undefined);
+  const same = withRef.filter((c) => c.debian === c.ours).length;
+  record({
+    bench: `provider rule: ${withRef.length} (package, soname) with several providers, all in the store`,
+    ours: `${same}/${withRef.length} as Debian chose`,
+    reference: 'real Depends',
+    ratio: `${pct(same, withRef.length).toFixed(1)} %`,
+    goal: 'report (no goal)',
+  });
   const oMs = run.results.reduce((n, r) => n + r.oracleMs, 0);
   const uMs = run.results.reduce((n, r) => n + r.oursMs, 0);
   record({

@@ -13,6 +13,7 @@ import { openDatabase } from '../../src/db/index.ts';
 import { addTo, compareDepends, emptyTotals, ratio, type Totals } from '../../src/depdb/accuracy/compare.ts';
 import { buildCorpus, readCorpusList, type Corpus } from '../../src/depdb/accuracy/corpus.ts';
 import { importCorpus, measureApp, type AppMeasure } from '../../src/depdb/accuracy/measure.ts';
+import { measureProviders, providerLine, type ProviderCase } from '../../src/depdb/accuracy/providers.ts';
 import { DepDbStore } from '../../src/depdb/store/store.ts';
 import { bookwormContents } from '../../src/formats/contents/contents.fixture.ts';
 
@@ -26,6 +27,8 @@ export interface CorpusRun {
   vsOracle: Totals;
   oursVsReal: Totals;
   oracleVsReal: Totals;
+  /** The provider rule with every candidate of a multi-provider soname in the store, vs the real Depends. */
+  providers: ProviderCase[];
 }
 
 /** Builds the corpus and measures every application of `names`. */
@@ -50,7 +53,14 @@ export async function runCorpus(names: string[] = readCorpusList(LIST)): Promise
       addTo(oursVsReal, r.oursVsReal);
       addTo(oracleVsReal, r.oracleVsReal);
     }
-    return { corpus, libraryPackages, importSeconds, results, vsOracle, oursVsReal, oracleVsReal };
+    const o2 = await openDatabase(join(tmp, 'db-alternates'));
+    let providers: ProviderCase[];
+    try {
+      providers = await measureProviders(new DepDbStore(o2.db), corpus);
+    } finally {
+      await o2.close();
+    }
+    return { corpus, libraryPackages, importSeconds, results, vsOracle, oursVsReal, oracleVsReal, providers };
   } finally {
     await o.close();
     rmSync(tmp, { recursive: true, force: true });
@@ -119,6 +129,19 @@ export function report(run: CorpusRun): string[] {
       );
   out.push('sonames with several providers in the release (the one put in the universe):');
   for (const c of corpus.choices) out.push(`  ${c.soname}: ${c.candidates.join(', ')} → ${c.chosen}`);
+  out.push(
+    `provider rule, every candidate in the store, vs the real Depends: ` +
+      `${run.providers.filter((c) => c.debian !== undefined && c.debian === c.ours).length} same of ` +
+      `${run.providers.filter((c) => c.debian !== undefined).length} with a reference`,
+  );
+  const single = new Map(results.map((r) => [r.app.name, r.ours]));
+  const changed = [
+    ...new Set(run.providers.filter((c) => c.depends !== single.get(c.app)).map((c) => c.app)),
+  ];
+  out.push(
+    `  applications whose whole Depends changed when every candidate is in the store: ${changed.join(' ') || 'none'}`,
+  );
+  for (const c of run.providers) out.push(`  ${providerLine(c)}`);
   out.push(`sonames no package ships in a library directory: ${corpus.unknown.join(' ') || '-'}`);
   out.push('differences from the real Depends (real → ours as dpkg-gencontrol writes it):');
   for (const r of results) for (const d of r.realExplained) out.push(`  ${r.app.name}: ${d}`);

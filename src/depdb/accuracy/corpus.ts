@@ -53,6 +53,11 @@ export interface Corpus {
   libDebs: string[];
   /** soname → the one provider put in the universe. */
   provider: Map<string, string>;
+  /**
+   * The providers NOT put in the universe (other candidates of sonames several packages ship), as .debs: a second
+   * store holding them too measures the resolver's provider rule against the choice Debian made (real Depends).
+   */
+  alternateDebs: string[];
   /** Sonames several packages ship: candidates and the one chosen. */
   choices: Array<{ soname: string; candidates: string[]; chosen: string }>;
   /** NEEDED sonames no package of the release ships in a library directory (private or bundled libraries). */
@@ -221,5 +226,22 @@ export async function buildCorpus(names: string[], contents: string): Promise<Co
     .filter((f) => f.endsWith('.deb'))
     .sort()
     .map((f) => join(libsDir, 'debs', f));
-  return { tree, apps, libDebs, provider, choices, unknown, libraryPackages: new Set(index.libraryPackages) };
+  const alternates = choices.flatMap((c) => c.candidates.filter((p) => p !== c.chosen));
+  const altDir = alternates.length > 0 ? fetched('alternates', alternates) : undefined;
+  const alternateDebs = altDir
+    ? readdirSync(join(altDir, 'debs'))
+        .filter((f) => f.endsWith('.deb'))
+        .sort()
+        .map((f) => join(altDir, 'debs', f))
+    : [];
+  return {
+    tree,
+    apps,
+    libDebs,
+    alternateDebs,
+    provider,
+    choices,
+    unknown,
+    libraryPackages: new Set(index.libraryPackages),
+  };
 }
