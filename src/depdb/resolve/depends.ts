@@ -12,9 +12,9 @@
  * final field; `dpkgShlibdeps` is dpkg-shlibdeps' own -O output, kept for the oracle comparison.
  */
 import { PkgmeError } from '../../errors.ts';
-import { compareVersions } from '../../formats/version/compare.ts';
 import { checkVersion } from '../../formats/version/parse.ts';
 import {
+  compareGroups,
   formatGroup,
   formatRelations,
   parseRelations,
@@ -72,36 +72,6 @@ function validVersion(v: string): boolean {
   return !('problem' in r);
 }
 
-/** Version order for sorting: dpkg's order, text order for anything that does not parse. */
-function versionCmp(a: string, b: string): number {
-  try {
-    return compareVersions(a, b);
-  } catch {
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-}
-
-const OP_ORDER: Record<string, number> = { undef: 0, '>=': 1, '>>': 2, '=': 3, '<<': 4, '<=': 5 };
-
-/** Dpkg::Deps::deps_compare: item by item over the atoms of each group. */
-export function depsCompare(a: RelationGroup, b: RelationGroup): number {
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i] as PackageAtom | undefined;
-    const y = b[i] as PackageAtom | undefined;
-    if (x === undefined && y === undefined) return 0;
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const byName = x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
-    const res =
-      byName ||
-      OP_ORDER[x.constraint?.op ?? 'undef']! - OP_ORDER[y.constraint?.op ?? 'undef']! ||
-      versionCmp(x.constraint?.version ?? '', y.constraint?.version ?? '');
-    if (res !== 0) return res;
-  }
-  return 0;
-}
-
 export interface FinalDepends {
   /** What dpkg-shlibdeps -O prints for shlibs:Depends. */
   dpkgShlibdeps: string;
@@ -136,7 +106,7 @@ export function finalDepends(set: DependencySet): FinalDepends {
     }
   }
   if (parsed.length === 0) return { dpkgShlibdeps: '', depends: '', groups: [], invalid };
-  parsed.sort((x, y) => depsCompare(x.group, y.group));
+  parsed.sort((x, y) => compareGroups(x.group as PackageAtom[], y.group as PackageAtom[]));
   const raw: RelationList = parsed.map((p) => p.group);
   const dpkgShlibdeps = formatRelations(raw);
   // dpkg-gencontrol simplifies a normal field and does not sort it again (only union fields are re-sorted).

@@ -191,13 +191,29 @@ function versionCmp(a: string, b: string): number {
 }
 
 /** Dpkg::Deps::deps_compare for simple atoms: name, then operator rank, then version. */
-function depsCompare(a: PackageAtom, b: PackageAtom): number {
+export function compareAtoms(a: PackageAtom, b: PackageAtom): number {
   const byte = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return (
     byte(a.name, b.name) ||
     ORDER[a.constraint?.op ?? 'none']! - ORDER[b.constraint?.op ?? 'none']! ||
     versionCmp(a.constraint?.version ?? '', b.constraint?.version ?? '')
   );
+}
+
+/**
+ * Dpkg::Deps::deps_compare for groups of alternatives, item by item (a shorter group that is a prefix sorts first):
+ * the order dpkg-shlibdeps and dpkg-gencontrol sort Depends in.
+ */
+export function compareGroups(a: readonly PackageAtom[], b: readonly PackageAtom[]): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? -1 : 1;
+    const res = compareAtoms(x, y);
+    if (res !== 0) return res;
+  }
+  return 0;
 }
 
 /**
@@ -218,7 +234,7 @@ export function simplifyUnion(list: RelationList): RelationList {
     for (const k of kept) if (mergeUnion(k, copy)) continue outer;
     kept.push(copy);
   }
-  return [...kept.sort(depsCompare).map((a) => [a] as RelationGroup), ...others];
+  return [...kept.sort(compareAtoms).map((a) => [a] as RelationGroup), ...others];
 }
 
 /** Dpkg::Control::FieldsCore's dependency type: union fields are sets of things to avoid or provide. */

@@ -10,4 +10,12 @@ export type {
 export { isBuildField, parseRelations, type RelationParseOptions } from './parse.ts';
 export { formatAtom, formatGroup, formatRelations } from './format.ts';
 export { simplifyRelations } from './simplify.ts';
-export { groupImplies, relationFieldType, simplifyDeps, simplifyLikeDpkg, simplifyUnion } from './implies.ts';
+export {
+  compareAtoms,
+  compareGroups,
+  groupImplies,
+  relationFieldType,
+  simplifyDeps,
+  simplifyLikeDpkg,
+  simplifyUnion,
+} from './implies.ts';
