@@ -31,6 +31,5 @@ test('fuzz: parseMetadata returns fields or throws PkgmeError', async () => {
       return parseMetadata('pkgme.json', dec.decode(input));
     },
   });
-  console.log(`fuzz metadata: ${report.inputs} inputs, ${report.typedErrors} typed errors`);
   assert.ok(report.inputs > 0);
 });

@@ -45,8 +45,13 @@ export interface SplitName {
   version?: string;
 }
 
+const MAX_NAME_CHARS = 1024;
+
 /** Splits an archive or directory name into its name and (raw) version part. */
 export function splitUploadName(fileName: string): SplitName {
+  // A path component is at most NAME_MAX (255) bytes; anything longer is not a real name, and bounding it keeps the
+  // non-greedy split below linear-ish.
+  if (fileName.length > MAX_NAME_CHARS) return { name: '' };
   let stem = fileName.replace(/\/+$/, '').replace(/^.*\//, '').replace(ARCHIVE_EXT, '');
   for (let prev = ''; prev !== stem;) {
     prev = stem;
