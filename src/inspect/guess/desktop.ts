@@ -66,6 +66,16 @@ Documentation Adult Core KDE GNOME XFCE DDE GTK Qt Motif Java ConsoleOnly Screen
     /\s+/,
   );
 
+/** Keys of [Desktop Entry] (spec §6) plus the deprecated ones desktop-file-validate still accepts (§11). */
+const KNOWN_KEYS = new Set(
+  `Type Version Name GenericName NoDisplay Comment Icon Hidden OnlyShowIn NotShowIn DBusActivatable TryExec Exec Path
+Terminal Actions MimeType Categories Implements Keywords StartupNotify StartupWMClass URL PrefersNonDefaultGPU
+SingleMainWindow Encoding MiniIcon TerminalOptions Protocols Extensions BinaryPattern MapNotify SwallowTitle
+SwallowExec SortOrder FilePattern`.split(/\s+/),
+);
+/** Exec field codes (spec §7): the current ones and the deprecated ones that are still accepted. */
+const FIELD_CODES = new Set('fFuUickdDnNvm%'.split(''));
+
 const KNOWN_CATEGORIES = new Set<string>([...MAIN_CATEGORIES, ...ADDITIONAL_CATEGORIES]);
 const MAIN_SET = new Set<string>(MAIN_CATEGORIES);
 const TYPES = new Set(['Application', 'Link', 'Directory']);
@@ -159,6 +169,22 @@ function setKey(group: DesktopGroup, key: string, raw: string): void {
   else group.entries.push({ key, raw });
 }
 
+/** Spec §7: quoting must be closed and every % starts a known field code. */
+function execProblem(exec: string): string | null {
+  let quoted = false;
+  for (let i = 0; i < exec.length; i++) {
+    const c = exec[i];
+    if (c === '\\' && quoted) i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === '%') {
+      const code = exec[i + 1];
+      if (code === undefined || !FIELD_CODES.has(code)) return `invalid field code %${code ?? ''}`;
+      i++;
+    }
+  }
+  return quoted ? 'a quote is not closed' : null;
+}
+
 /** The rules desktop-file-validate treats as errors (and a few of its warnings) that matter for a package. */
 export function validateDesktop(file: DesktopFile): DesktopProblem[] {
   const out: DesktopProblem[] = [];
@@ -184,6 +210,14 @@ export function validateDesktop(file: DesktopFile): DesktopProblem[] {
   }
   const main = mainGroup(file);
   if (!main) return out;
+  for (const e of main.entries)
+    if (!KNOWN_KEYS.has(e.key) && !e.key.startsWith('X-'))
+      err('DESKTOP_UNKNOWN_KEY', `key ${e.key} is not registered: extensions must start with X-`);
+  const exec = getKey(main, 'Exec');
+  if (exec !== undefined) {
+    const problem = execProblem(exec);
+    if (problem) err('DESKTOP_BAD_EXEC', `Exec=${exec}: ${problem}`);
+  }
   const type = getKey(main, 'Type');
   if (type === undefined) err('DESKTOP_MISSING_KEY', 'required key Type is missing');
   else if (!TYPES.has(type)) err('DESKTOP_BAD_TYPE', `Type=${type} is not Application, Link or Directory`);
@@ -209,6 +243,9 @@ export function validateDesktop(file: DesktopFile): DesktopProblem[] {
           'DESKTOP_BAD_CATEGORY',
           `category ${JSON.stringify(c)} is not registered (use a registered one or X-${c})`,
         );
+    for (const c of ['Audio', 'Video'])
+      if (list.includes(c) && !list.includes('AudioVideo'))
+        warn('DESKTOP_CATEGORY_NEEDS_AUDIOVIDEO', `category ${c} requires AudioVideo too`);
     if (!list.some((c) => MAIN_SET.has(c)))
       warn('DESKTOP_NO_MAIN_CATEGORY', 'Categories has no main category');
   } else if (type === 'Application')
@@ -267,6 +304,11 @@ export function fixDesktop(file: DesktopFile, facts: DesktopFacts): string[] {
     });
     if (g.entries.length !== before) changes.push(`removed duplicate keys in [${g.name}]`);
   }
+  for (const e of main.entries)
+    if (!KNOWN_KEYS.has(e.key) && !e.key.startsWith('X-')) {
+      changes.push(`renamed key ${e.key} to X-${e.key}`);
+      e.key = `X-${e.key}`;
+    }
   const put = (key: string, raw: string) => {
     if (getKey(main, key) !== raw) {
       changes.push(`${key}=${raw}`);
@@ -288,6 +330,9 @@ export function fixDesktop(file: DesktopFile, facts: DesktopFacts): string[] {
     ? kept
     : [...facts.categories.filter((c) => MAIN_SET.has(c)), ...kept];
   const next = withMain.length > 0 ? withMain : ['Utility'];
+  // Desktop Menu Spec: Audio and Video are only valid together with AudioVideo.
+  if (next.some((c) => c === 'Audio' || c === 'Video') && !next.includes('AudioVideo'))
+    next.unshift('AudioVideo');
   if (cats === undefined || listValue(cats).join(';') !== next.join(';'))
     put('Categories', `${next.join(';')};`);
   return changes;
@@ -297,6 +342,8 @@ export function fixDesktop(file: DesktopFile, facts: DesktopFacts): string[] {
 export function generateDesktop(facts: DesktopFacts): DesktopFile {
   const cats = facts.categories.filter((c) => KNOWN_CATEGORIES.has(c));
   const main = cats.some((c) => MAIN_SET.has(c)) ? cats : ['Utility', ...cats];
+  if (main.some((c) => c === 'Audio' || c === 'Video') && !main.includes('AudioVideo'))
+    main.unshift('AudioVideo');
   const entries: DesktopEntryLine[] = [
     { key: 'Type', raw: 'Application' },
     { key: 'Name', raw: escapeValue(facts.name) },
