@@ -8,6 +8,7 @@ import { register as registerDeb822 } from './commands/deb822.ts';
 import { register as registerDepdb } from './commands/depdb.ts';
 import { register as registerElf } from './commands/elf.ts';
 import { register as registerExtract } from './commands/extract.ts';
+import { register as registerInspect } from './commands/inspect.ts';
 import { register as registerScan } from './commands/scan.ts';
 import { register as registerVersion } from './commands/version.ts';
 
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerDepdb(program);
   registerElf(program);
   registerExtract(program);
+  registerInspect(program);
   registerScan(program);
   registerVersion(program);
   // Commands are added here as the core grows.

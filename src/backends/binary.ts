@@ -1,0 +1,168 @@
+/**
+ * The binary backend: an application shipped as ELF executables, possibly with bundled libraries, data and icons.
+ * `info` runs the guessers of src/inspect/guess over the unpacked tree; it never executes uploaded code.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { guess, type Guess } from '../inspect/guess/field.ts';
+import {
+  fixDesktop,
+  generateDesktop,
+  parseDesktop,
+  serializeDesktop,
+  validateDesktop,
+  MAX_DESKTOP_BYTES,
+  type DesktopFile,
+} from '../inspect/guess/desktop.ts';
+import { planIcons } from '../inspect/guess/icons.ts';
+import { guessLicense } from '../inspect/guess/license.ts';
+import { readMetadata } from '../inspect/guess/metadata.ts';
+import { guessNameVersion } from '../inspect/guess/name-version.ts';
+import type { InventoryEntry } from '../inspect/inventory.ts';
+import type { Backend, BackendInfo, Detection, Problem, Upload } from './types.ts';
+
+function isExecutable(e: InventoryEntry): boolean {
+  return e.elf?.kind === 'executable' || e.elf?.kind === 'pie-executable';
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Eligible with at least one ELF executable; more executables make it surer, up to 90 (a .deb scores 100). */
+export function detectBinary(entries: InventoryEntry[]): Detection {
+  const exes = entries.filter(isExecutable).length;
+  const libs = entries.filter((e) => e.elf?.kind === 'shared-library').length;
+  const elves = entries.filter((e) => e.elf).length;
+  if (elves === 0) return { score: 0, reason: 'no ELF files found' };
+  const parts = [plural(exes, 'ELF executable', 'ELF executables')];
+  if (libs > 0) parts.push(plural(libs, 'shared library', 'shared libraries'));
+  if (exes === 0)
+    return {
+      score: 0,
+      reason: `no ELF executables (${parts.slice(1).join(', ') || `${elves} other ELF files`})`,
+    };
+  return { score: Math.min(90, 50 + 10 * exes), reason: parts.join(', ') };
+}
+
+/**
+ * Main executables, best first. Rule: ELF executables only; a name equal to the package name first, then names
+ * containing it (or contained in it), then shallower paths, then by path for a stable order.
+ */
+export function mainExecutables(entries: InventoryEntry[], pkg: string | undefined): string[] {
+  const p = (pkg ?? '').toLowerCase();
+  const rank = (e: InventoryEntry): number => {
+    const n = basename(e.path).toLowerCase();
+    if (p && n === p) return 0;
+    if (p && (n.includes(p) || p.includes(n))) return 1;
+    return 2;
+  };
+  const depth = (e: InventoryEntry) => e.path.split('/').length;
+  return entries
+    .filter(isExecutable)
+    .sort(
+      (a, b) => rank(a) - rank(b) || depth(a) - depth(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+    )
+    .map((e) => e.path);
+}
+
+/** The single top directory of the tree, if the upload has exactly one (tarballs usually do: `foo-1.0/`). */
+function topDir(entries: InventoryEntry[]): string | undefined {
+  const tops = new Set(entries.map((e) => e.path.split('/')[0]!));
+  const only = [...tops][0];
+  return tops.size === 1 && entries.some((e) => e.path === only && e.type === 'directory') ? only : undefined;
+}
+
+function desktopEntry(
+  root: string,
+  entries: InventoryEntry[],
+  facts: Parameters<typeof generateDesktop>[0],
+  problems: Problem[],
+): Guess<string> {
+  const found = entries.find(
+    (e) => e.type === 'file' && e.path.endsWith('.desktop') && e.size <= MAX_DESKTOP_BYTES,
+  );
+  let file: DesktopFile;
+  let source: string;
+  let confidence: number;
+  try {
+    if (found === undefined) throw new Error('none');
+    file = parseDesktop(readFileSync(join(root, found.path)), found.path);
+    const changes = fixDesktop(file, facts);
+    source = `file:${found.path}`;
+    confidence = changes.length === 0 ? 1 : 0.8;
+  } catch {
+    file = generateDesktop(facts);
+    source = 'heuristic:generated-desktop-entry';
+    confidence = 0.5;
+  }
+  for (const p of validateDesktop(file))
+    problems.push({ severity: p.level, code: `DESKTOP_${p.code}`, message: p.message });
+  return guess(serializeDesktop(file), source, confidence);
+}
+
+export const binaryBackend: Backend = {
+  name: 'binary',
+  detect(upload: Upload): Promise<Detection> {
+    return Promise.resolve(detectBinary(upload.inventory.entries));
+  },
+  info(upload: Upload): Promise<BackendInfo> {
+    const root = upload.root!;
+    const entries = upload.inventory.entries;
+    const problems: Problem[] = [];
+    const fields: Record<string, Guess<unknown>> = {};
+    const metadata = readMetadata(root);
+    const top = topDir(entries);
+    const nv = guessNameVersion({
+      metadata,
+      ...(upload.isFile ? { uploadName: upload.name } : {}),
+      ...(top !== undefined ? { topDir: top } : {}),
+    });
+    problems.push(...nv.problems);
+    if (nv.package) fields.name = nv.package;
+    if (nv.version) fields.version = nv.version;
+    for (const k of ['description', 'summary', 'homepage', 'maintainer', 'categories'] as const)
+      if (metadata[k]) fields[k] = metadata[k];
+    const lic = guessLicense(root);
+    const license = metadata.license ?? lic.license;
+    if (license) fields.license = license;
+    if (lic.copyright) fields.copyright = lic.copyright;
+
+    const pkg = nv.package?.value ?? 'app';
+    const arches = upload.inventory.architectures;
+    if (arches.length === 1) fields.architecture = guess(arches[0]!, 'elf:e_machine', 1);
+    else if (arches.length > 1)
+      problems.push({
+        severity: 'error',
+        code: 'MIXED_ARCHITECTURES',
+        message: `the upload mixes ELF files of several architectures: ${arches.join(', ')}`,
+        hint: 'Upload one tarball per architecture.',
+      });
+    const mains = mainExecutables(entries, nv.package?.value);
+    fields.executables = guess(mains, 'heuristic:elf-executables', mains.length === 1 ? 0.9 : 0.6);
+
+    const icons = planIcons(root, entries, pkg, pkg);
+    if (icons.name) fields.icon = icons.name;
+    fields.iconPlacements = guess(
+      icons.placements,
+      'heuristic:icon-plan',
+      icons.placements.length ? 0.8 : 0.3,
+    );
+    for (const w of icons.warnings) problems.push({ severity: 'warning', code: 'ICON', message: w });
+
+    const summary = metadata.summary?.value ?? metadata.description?.value.split('\n')[0];
+    fields.desktop = desktopEntry(
+      root,
+      entries,
+      {
+        exec: `/usr/bin/${mains[0] !== undefined ? basename(mains[0]) : pkg}`,
+        icon: icons.name?.value ?? pkg,
+        name: metadata.name?.value ?? pkg,
+        ...(summary !== undefined ? { comment: summary } : {}),
+        categories: metadata.categories?.value ?? [],
+      },
+      problems,
+    );
+    return Promise.resolve({ fields, problems });
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * The deb backend (detection and control fields only so far): an upload that is a .deb. Its control fields are
+ * the developer's statements, so they come back as Guesses with source `metadata:control`.
+ */
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { guess, type Guess } from '../inspect/guess/field.ts';
+import { readDeb, type DebInfo } from '../formats/deb/read.ts';
+import type { Backend, BackendInfo, Detection, Upload } from './types.ts';
+
+/** A .deb is an ar archive: its first 8 bytes are "!<arch>\n". */
+export function looksLikeAr(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(8);
+    return readSync(fd, b, 0, 8, 0) === 8 && b.toString('latin1') === '!<arch>\n';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readUploadDeb(upload: Upload): Promise<DebInfo | string> {
+  if (!upload.isFile) return 'not a .deb (a directory)';
+  if (!looksLikeAr(upload.path)) return 'not a .deb';
+  try {
+    return await readDeb(readFileSync(upload.path));
+  } catch (err) {
+    return `not a valid .deb: ${(err as Error).message}`;
+  }
+}
+
+const CONTROL_FIELDS: Record<string, string> = {
+  Package: 'name',
+  Version: 'version',
+  Architecture: 'architecture',
+  Maintainer: 'maintainer',
+  Homepage: 'homepage',
+  Depends: 'depends',
+  Section: 'section',
+};
+
+export const debBackend: Backend = {
+  name: 'deb',
+  async detect(upload: Upload): Promise<Detection> {
+    const d = await readUploadDeb(upload);
+    if (typeof d === 'string') return { score: 0, reason: d };
+    return { score: 100, reason: `a .deb (format ${d.formatVersion})` };
+  },
+  async info(upload: Upload): Promise<BackendInfo> {
+    const d = await readUploadDeb(upload);
+    const fields: Record<string, Guess<unknown>> = {};
+    if (typeof d === 'string') return { fields, problems: [] };
+    for (const [key, name] of Object.entries(CONTROL_FIELDS)) {
+      const v = d.control.fields.get(key);
+      if (v !== undefined) fields[name] = guess(v, 'metadata:control', 1);
+    }
+    const desc = d.control.fields.get('Description');
+    if (desc !== undefined) {
+      const [first, ...rest] = desc.split('\n');
+      fields.summary = guess(first!.trim(), 'metadata:control', 1);
+      if (rest.length) fields.description = guess(rest.join('\n'), 'metadata:control', 1);
+    }
+    return { fields, problems: [] };
+  },
+};
