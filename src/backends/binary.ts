@@ -66,11 +66,26 @@ export function mainExecutables(entries: InventoryEntry[], pkg: string | undefin
     .map((e) => e.path);
 }
 
+/** Layout directories that say nothing about the application's name. */
+const LAYOUT_DIRS = new Set([
+  'bin',
+  'lib',
+  'lib64',
+  'usr',
+  'opt',
+  'share',
+  'dist',
+  'build',
+  'out',
+  'release',
+]);
+
 /** The single top directory of the tree, if the upload has exactly one (tarballs usually do: `foo-1.0/`). */
 function topDir(entries: InventoryEntry[]): string | undefined {
   const tops = new Set(entries.map((e) => e.path.split('/')[0]!));
   const only = [...tops][0];
-  return tops.size === 1 && entries.some((e) => e.path === only && e.type === 'directory') ? only : undefined;
+  if (only === undefined || tops.size !== 1 || LAYOUT_DIRS.has(only.toLowerCase())) return undefined;
+  return entries.some((e) => e.path === only && e.type === 'directory') ? only : undefined;
 }
 
 function desktopEntry(
@@ -115,7 +130,8 @@ export const binaryBackend: Backend = {
     const top = topDir(entries);
     const nv = guessNameVersion({
       metadata,
-      ...(upload.isFile ? { uploadName: upload.name } : {}),
+      // A directory's own name plays the tarball name's part (`foo-1.0/` given as a directory).
+      uploadName: upload.name,
       ...(top !== undefined ? { topDir: top } : {}),
     });
     problems.push(...nv.problems);
