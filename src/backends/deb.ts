@@ -2,9 +2,10 @@
  * The deb backend (detection and control fields only so far): an upload that is a .deb. Its control fields are
  * the developer's statements, so they come back as Guesses with source `metadata:control`.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { guess, type Guess } from '../inspect/guess/field.ts';
-import { readDeb, type DebInfo } from '../formats/deb/read.ts';
+import { MAX_CONTROL_TAR } from '../formats/deb/control.ts';
+import { readDebPrefix, type DebInfo } from '../formats/deb/read.ts';
 import type { Backend, BackendInfo, Detection, Upload } from './types.ts';
 
 /** A .deb is an ar archive: its first 8 bytes are "!<arch>\n". */
@@ -18,11 +19,38 @@ export function looksLikeAr(path: string): boolean {
   }
 }
 
+/** First read; a typical .deb's control member ends within it (DEBIAN-NOTES: 1-60 KB). */
+const FIRST_READ = 64 * 1024;
+
+/**
+ * Reads only the .deb's prefix up to its control member (never the data member, which can be gigabytes), growing
+ * the read as readDebPrefix asks, never past the file's size or a control member's limit.
+ */
+async function readControlPrefix(path: string): Promise<DebInfo | string> {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    let want = Math.min(FIRST_READ, size);
+    for (;;) {
+      const buf = Buffer.alloc(want);
+      const got = readSync(fd, buf, 0, want, 0);
+      const r = await readDebPrefix(buf.subarray(0, got));
+      if (r.complete) return r.deb;
+      if (r.needLength > size) return 'not a valid .deb: the file ends before its control member';
+      if (r.needLength <= want || r.needLength > MAX_CONTROL_TAR + FIRST_READ)
+        return 'not a valid .deb: its control member is missing or too large';
+      want = r.needLength;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function readUploadDeb(upload: Upload): Promise<DebInfo | string> {
   if (!upload.isFile) return 'not a .deb (a directory)';
   if (!looksLikeAr(upload.path)) return 'not a .deb';
   try {
-    return await readDeb(readFileSync(upload.path));
+    return await readControlPrefix(upload.path);
   } catch (err) {
     return `not a valid .deb: ${(err as Error).message}`;
   }
