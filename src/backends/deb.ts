@@ -47,7 +47,7 @@ async function readControlPrefix(path: string): Promise<DebInfo | string> {
 }
 
 async function readUploadDeb(upload: Upload): Promise<DebInfo | string> {
-  if (!upload.isFile) return 'not a .deb (a directory)';
+  if (!upload.isFile) return 'not a .deb';
   if (!looksLikeAr(upload.path)) return 'not a .deb';
   try {
     return await readControlPrefix(upload.path);

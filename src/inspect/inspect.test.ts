@@ -48,8 +48,8 @@ test('--which-backends lists every verdict and stops', async () => {
   const r = await inspectUpload(appDir(), { whichBackends: true });
   assert.equal(r.backend, null);
   assert.deepEqual(r.backends, [
-    { name: 'deb', score: 0, reason: 'not a .deb (a directory)' },
     { name: 'binary', score: 70, reason: '2 ELF executables' },
+    { name: 'deb', score: 0, reason: 'not a .deb' },
   ]);
   assert.deepEqual(r.fields, {});
 });
@@ -92,7 +92,7 @@ test('no ELF files: NO_ELIGIBLE_BACKEND naming each backend’s reason', async (
     assert.equal(err.code, 'NO_ELIGIBLE_BACKEND');
     assert.equal(
       err.message,
-      'No eligible backends for docs-only. Tried deb (not a .deb (a directory)), binary (no ELF files found)',
+      'No eligible backends for docs-only. Tried binary (no ELF files found), deb (not a .deb)',
     );
     return true;
   });

@@ -47,8 +47,8 @@ test('pkgme inspect --json on the sample upload', async (t) => {
   assert.deepEqual(
     out.backends.map((b) => [b.name, b.score > 0, b.reason]),
     [
-      ['deb', false, 'not a .deb'],
       ['binary', true, '1 ELF executable, 1 shared library'],
+      ['deb', false, 'not a .deb'],
     ],
   );
   assert.equal(out.fields.name!.value, 'hello-pkgme');
@@ -101,6 +101,6 @@ test('pkgme inspect: no eligible backend → typed error naming each reason, exi
   assert.match(r.stdout + r.stderr, /NO_ELIGIBLE_BACKEND/);
   assert.match(
     r.stdout + r.stderr,
-    /No eligible backends for notes-1\.0\.tar\.gz\. Tried deb \(not a \.deb\), binary \(no ELF files found\)/,
+    /No eligible backends for notes-1\.0\.tar\.gz\. Tried binary \(no ELF files found\), deb \(not a \.deb\)/,
   );
 });
