@@ -1,8 +1,12 @@
 /**
- * The deb backend (detection and control fields only so far): an upload that is a .deb. Its control fields are
- * the developer's statements, so they come back as Guesses with source `metadata:control`.
+ * The deb backend (detection and control fields only so far): an upload that is a .deb, or the unpacked contents
+ * of one (a tree with DEBIAN/control, as `dpkg-deb -R` leaves it). Its control fields are the developer's
+ * statements, so they come back as Guesses with source `metadata:control`.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDeb822Bytes } from '../formats/deb822/parse.ts';
+import type { Paragraph } from '../formats/deb822/paragraph.ts';
 import { guess, type Guess } from '../inspect/guess/field.ts';
 import { MAX_CONTROL_TAR } from '../formats/deb/control.ts';
 import { readDebPrefix, type DebInfo } from '../formats/deb/read.ts';
@@ -46,11 +50,37 @@ async function readControlPrefix(path: string): Promise<DebInfo | string> {
   }
 }
 
-async function readUploadDeb(upload: Upload): Promise<DebInfo | string> {
-  if (!upload.isFile) return 'not a .deb';
+/** A control file is a few KiB; more is not one. */
+const MAX_CONTROL_FILE = 1 << 20;
+
+/** DEBIAN/control at the tree's root or in its single top directory. */
+function unpackedControl(upload: Upload): string | undefined {
+  return upload.inventory.entries.find(
+    (e) => e.type === 'file' && /^(?:[^/]+\/)?DEBIAN\/control$/.test(e.path) && e.size <= MAX_CONTROL_FILE,
+  )?.path;
+}
+
+type Found = { how: string; fields: Paragraph } | string;
+
+async function readUploadDeb(upload: Upload): Promise<Found> {
+  // An unpacked upload (a directory, or an archive scanUpload unpacked) may hold an unpacked .deb.
+  if (upload.root !== null) {
+    const control = unpackedControl(upload);
+    if (control === undefined) return 'not a .deb';
+    try {
+      const p = parseDeb822Bytes(readFileSync(join(upload.root, control)))[0];
+      if (p?.get('Package') === undefined) return `not an unpacked .deb: ${control} has no Package field`;
+      return { how: `an unpacked .deb (${control})`, fields: p };
+    } catch (err) {
+      return `not an unpacked .deb: ${control}: ${(err as Error).message}`;
+    }
+  }
   if (!looksLikeAr(upload.path)) return 'not a .deb';
   try {
-    return await readControlPrefix(upload.path);
+    const d: DebInfo | string = await readControlPrefix(upload.path);
+    return typeof d === 'string'
+      ? d
+      : { how: `a .deb (format ${d.formatVersion})`, fields: d.control.fields };
   } catch (err) {
     return `not a valid .deb: ${(err as Error).message}`;
   }
@@ -71,17 +101,18 @@ export const debBackend: Backend = {
   async detect(upload: Upload): Promise<Detection> {
     const d = await readUploadDeb(upload);
     if (typeof d === 'string') return { score: 0, reason: d };
-    return { score: 100, reason: `a .deb (format ${d.formatVersion})` };
+    // An unpacked .deb also holds ELF files: it must beat the binary backend (at most 90).
+    return { score: upload.root === null ? 100 : 95, reason: d.how };
   },
   async info(upload: Upload): Promise<BackendInfo> {
     const d = await readUploadDeb(upload);
     const fields: Record<string, Guess<unknown>> = {};
     if (typeof d === 'string') return { fields, problems: [] };
     for (const [key, name] of Object.entries(CONTROL_FIELDS)) {
-      const v = d.control.fields.get(key);
+      const v = d.fields.get(key);
       if (v !== undefined) fields[name] = guess(v, 'metadata:control', 1);
     }
-    const desc = d.control.fields.get('Description');
+    const desc = d.fields.get('Description');
     if (desc !== undefined) {
       const [first, ...rest] = desc.split('\n');
       fields.summary = guess(first!.trim(), 'metadata:control', 1);
