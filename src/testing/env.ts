@@ -209,10 +209,17 @@ export function hasCommand(cmd: string): boolean {
 export function requireTools(t: TestContext, cmds: string[], pkg: string): boolean {
   const missing = cmds.filter((c) => !hasCommand(c));
   if (missing.length === 0) return true;
-  const reason = `missing ${missing.join(', ')} (apt-get install ${pkg})`;
-  if (inCI) throw new Error(`CI must have every oracle tool: ${reason}`);
-  t.skip(reason);
+  unavailable(t, `missing ${missing.join(', ')} (apt-get install ${pkg})`);
   return false;
+}
+
+/**
+ * The one place a test gives up for want of something the machine lacks (a tool, a key file, a database server):
+ * on a laptop it skips with the reason; in CI it throws, since CI must have everything.
+ */
+export function unavailable(t: TestContext, reason: string): void {
+  if (inCI) throw new Error(`CI must have everything the tests use: ${reason}`);
+  t.skip(reason);
 }
 
 /** Runs a command and returns stdout; throws with stderr on failure. */

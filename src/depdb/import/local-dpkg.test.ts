@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { inCI, repoRoot, requireTools, run } from '../../testing/env.ts';
+import { inCI, repoRoot, requireTools, run, unavailable } from '../../testing/env.ts';
 import { openTestPglite, openTestPostgres, type TestDatabase } from '../../db/testing.ts';
 import { importRecords } from '../store/importer.ts';
 import { DepDbStore } from '../store/store.ts';
@@ -107,7 +107,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
     });
 
     test('imports every installed package, as dpkg-query counts them', async (t) => {
-      if (!tdb) return t.skip('no PostgreSQL server at DATABASE_URL / 127.0.0.1:5432');
+      if (!tdb) return unavailable(t, 'no PostgreSQL server at DATABASE_URL / 127.0.0.1:5432');
       if (!requireTools(t, ['dpkg-query'], 'dpkg')) return;
       const started = Date.now();
       const results = await localImporter.run({}, { store });
@@ -134,7 +134,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
     });
 
     test('keeps every shlibs line of /var/lib/dpkg/info, byte for byte', async (t) => {
-      if (!tdb) return t.skip('no PostgreSQL server');
+      if (!tdb) return unavailable(t, 'no PostgreSQL server at DATABASE_URL / 127.0.0.1:5432');
       const oracle = shlibsOracle();
       const rows = await sql<{ package: string; line: string }>`
         SELECT n.value AS package, s.line FROM depdb_shlibs s JOIN depdb_packages p ON p.id = s.pkg_id
@@ -151,7 +151,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
     });
 
     test("libc.so.6: libc6 provides it, with its symbols section byte-identical to dpkg's file", async (t) => {
-      if (!tdb) return t.skip('no PostgreSQL server');
+      if (!tdb) return unavailable(t, 'no PostgreSQL server at DATABASE_URL / 127.0.0.1:5432');
       const p = (await store.providers(key, ['libc.so.6', 'libz.so.1', 'libdoesnotexist.so.9'])).get(
         'libc.so.6',
       );
@@ -170,7 +170,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
     });
 
     test('library files name the package dpkg -S names', async (t) => {
-      if (!tdb) return t.skip('no PostgreSQL server');
+      if (!tdb) return unavailable(t, 'no PostgreSQL server at DATABASE_URL / 127.0.0.1:5432');
       if (!requireTools(t, ['dpkg'], 'dpkg')) return;
       const rows = await sql<{ package: string; path: string }>`
         SELECT n.value AS package, fp.value AS path FROM depdb_files f JOIN depdb_packages p ON p.id = f.pkg_id
@@ -188,7 +188,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
     });
 
     test('a re-import writes nothing', async (t) => {
-      if (!tdb) return t.skip('no PostgreSQL server');
+      if (!tdb) return unavailable(t, 'no PostgreSQL server at DATABASE_URL / 127.0.0.1:5432');
       const [r] = await localImporter.run({}, { store, arch });
       assert.ok(r);
       assert.equal(r.written, 0);
@@ -198,7 +198,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
     });
 
     test('an import killed halfway leaves the previous data readable; the next run resumes and completes', async (t) => {
-      if (!tdb) return t.skip('no PostgreSQL server');
+      if (!tdb) return unavailable(t, 'no PostgreSQL server at DATABASE_URL / 127.0.0.1:5432');
       const rel = 'killtest';
       const k = { release: rel, arch };
       const records = readLocalPackages().filter((r) => r.architecture === arch || r.architecture === 'all');
