@@ -5,20 +5,14 @@ import { test } from 'node:test';
 import { isPkgmeError } from '../errors.ts';
 import { cacheDir, requireTools } from '../testing/env.ts';
 import { fuzz } from '../testing/fuzz.ts';
-import { makeTree, packTree } from '../formats/tar/read-fixture.ts';
+import { makeSeedTree, packTree } from '../formats/tar/read-fixture.ts';
 import { extractUpload } from './extract.ts';
 
 test('fuzz: extractUpload on mutated tar/zip uploads: typed input errors only, nothing outside the job dir', async (t) => {
   if (!requireTools(t, ['tar', 'zip', 'gzip'], 'tar zip gzip')) return;
   const base = cacheDir('upload-fuzz');
   const tree = join(base, 'tree');
-  makeTree(tree, { long: true });
-  execFileSync('rm', [
-    '-f',
-    join(tree, 'share', 'blob.bin'),
-    join(tree, 'lib', 'libx.so.1'),
-    join(tree, 'bin', 'app'),
-  ]);
+  makeSeedTree(tree);
   execFileSync('sh', ['-c', `cd ${tree} && rm -f ../seed.zip && zip -qry ../seed.zip .`]);
   const seeds = [
     readFileSync(packTree(tree, join(base, 'seed-gnu.tar'), 'gnu', 'gnu', 'none')),

@@ -44,6 +44,20 @@ export function makeTree(dir: string, opts: { long: boolean }): void {
   execFileSync('find', [dir, '-exec', 'touch', '-h', '-d', '@1700000000', '{}', '+']);
 }
 
+/**
+ * The tree as fuzz seeds want it: with long names, but without the big members (a 300 KB blob, a library, an
+ * executable), so mutations land in headers rather than in file data.
+ */
+export function makeSeedTree(dir: string): void {
+  makeTree(dir, { long: true });
+  for (const big of [
+    ['share', 'blob.bin'],
+    ['lib', 'libx.so.1'],
+    ['bin', 'app'],
+  ])
+    rmSync(join(dir, ...big), { force: true });
+}
+
 export type TarTool = 'gnu' | 'bsdtar';
 export type TarFormat = 'ustar' | 'pax' | 'gnu';
 export const COMPRESSORS = {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -6,7 +5,7 @@ import { test } from 'node:test';
 import { cacheDir, requireTools } from '../../testing/env.ts';
 import { fuzz } from '../../testing/fuzz.ts';
 import { readTar } from './read.ts';
-import { makeTree, packTree } from './read-fixture.ts';
+import { makeSeedTree, packTree } from './read-fixture.ts';
 
 function lastNonZero(b: Buffer): number {
   let i = b.length;
@@ -18,14 +17,7 @@ test('fuzz: readTar on mutated GNU tar / bsdtar archives (ustar, pax, gnu, gzip)
   if (!requireTools(t, ['tar', 'bsdtar', 'gzip'], 'tar libarchive-tools gzip')) return;
   const dir = cacheDir('tar-read-fuzz');
   const tree = join(dir, 'tree');
-  makeTree(tree, { long: true });
-  // Keep seeds small so mutations hit headers often: drop the 300 KB blob.
-  execFileSync('rm', [
-    '-f',
-    join(tree, 'share', 'blob.bin'),
-    join(tree, 'lib', 'libx.so.1'),
-    join(tree, 'bin', 'app'),
-  ]);
+  makeSeedTree(tree);
   const seeds = [
     packTree(tree, join(dir, 'a.tar'), 'gnu', 'gnu', 'none'),
     packTree(tree, join(dir, 'b.tar'), 'gnu', 'pax', 'none'),

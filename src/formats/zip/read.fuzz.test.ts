@@ -4,20 +4,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cacheDir, requireTools } from '../../testing/env.ts';
 import { fuzz } from '../../testing/fuzz.ts';
-import { makeTree } from '../tar/read-fixture.ts';
+import { makeSeedTree } from '../tar/read-fixture.ts';
 import { readZipBuffer } from './read.ts';
 
 test('fuzz: readZip on mutated zip -y / zip64 / bsdtar archives returns or throws PkgmeError', async (t) => {
   if (!requireTools(t, ['zip', 'bsdtar'], 'zip libarchive-tools')) return;
   const dir = cacheDir('zip-read-fuzz');
   const tree = join(dir, 'tree');
-  makeTree(tree, { long: true });
-  execFileSync('rm', [
-    '-f',
-    join(tree, 'share', 'blob.bin'),
-    join(tree, 'lib', 'libx.so.1'),
-    join(tree, 'bin', 'app'),
-  ]);
+  makeSeedTree(tree);
   execFileSync('sh', [
     '-c',
     `cd ${tree} && rm -f ../*.zip && zip -qry ../a.zip . && zip -qry -fz ../b.zip . && bsdtar --format=zip -cf ../c.zip .`,
