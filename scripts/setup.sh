@@ -10,6 +10,9 @@ packages=(
   gnupg gpgv liblzma-dev build-essential zlib1g-dev libpng-dev dctrl-tools debian-keyring apt-utils
   # Icons and desktop entries (issue 4): file(1) is the PNG header oracle, desktop-file-validate the .desktop one.
   file desktop-file-utils
+  # Packaging (issue 4): debhelper + fakeroot for the dpkg-buildpackage equivalence check, appstream for
+  # `appstreamcli validate`, debootstrap for the install-test chroot.
+  debhelper fakeroot appstream debootstrap
   # ELF fixtures: 32-bit x86, arm64, armhf, and big-endian s390x (64-bit) and powerpc (32-bit).
   gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu gcc-powerpc-linux-gnu
   # ELF fixtures made with as+ld only, to check the machine -> Debian architecture rule with dpkg-architecture.
