@@ -31,8 +31,17 @@ export interface InspectResult {
   problems: Problem[];
 }
 
-/** Unpacks (or reads in place) the upload; `cleanup` removes the unpacked copy. A .deb is left packed. */
-async function openUpload(path: string): Promise<{ upload: Upload; cleanup: () => void }> {
+/** An upload made readable: `cleanup` removes the unpacked copy (a no-op for a directory read in place). */
+export interface OpenedUpload {
+  upload: Upload;
+  cleanup: () => void;
+}
+
+/**
+ * Unpacks (or reads in place) the upload; `cleanup` removes the unpacked copy. A .deb is left packed. Exported so
+ * the packaging pipeline can keep the unpacked tree alive past inspection (it copies files from it).
+ */
+export async function openUpload(path: string): Promise<OpenedUpload> {
   const empty = { root: '', entries: [], architectures: [], providedSonames: {}, externalSonames: {} };
   const isFile = statSync(path, { throwIfNoEntry: false })?.isFile() === true;
   if (isFile && looksLikeAr(path))
@@ -62,34 +71,39 @@ async function openUpload(path: string): Promise<{ upload: Upload; cleanup: () =
 export async function inspectUpload(path: string, opts: InspectOptions = {}): Promise<InspectResult> {
   const { upload, cleanup } = await openUpload(path);
   try {
-    const backends = await detectAll(upload);
-    const result: InspectResult = { backend: null, backends, fields: {}, releases: {}, problems: [] };
-    if (opts.whichBackends) return result;
-    const backend = chooseBackend(upload, backends, BACKENDS);
-    const info = await backend.info(upload);
-    result.backend = backend.name;
-    result.fields = info.fields;
-    result.problems.push(...info.problems);
-    const hasElf = upload.inventory.entries.some((e) => e.elf);
-    if (opts.store && upload.root !== null && hasElf) {
-      if ((await opts.store.releases()).length === 0)
-        result.problems.push({
-          severity: 'warning',
-          code: 'DEPDB_EMPTY',
-          message: 'dependency database empty: run pkgme depdb import',
-          hint: 'Import at least one release (`pkgme depdb import --local`) to get Depends for each release.',
-        });
-      else
-        result.releases = (
-          await resolveFiles(
-            opts.store,
-            [upload.root],
-            opts.releases?.length ? { releases: opts.releases } : {},
-          )
-        ).releases;
-    }
-    return result;
+    return await inspectOpened(upload, opts);
   } finally {
     cleanup();
   }
+}
+
+/** inspectUpload on an upload already opened with openUpload; the caller cleans it up. */
+export async function inspectOpened(upload: Upload, opts: InspectOptions = {}): Promise<InspectResult> {
+  const backends = await detectAll(upload);
+  const result: InspectResult = { backend: null, backends, fields: {}, releases: {}, problems: [] };
+  if (opts.whichBackends) return result;
+  const backend = chooseBackend(upload, backends, BACKENDS);
+  const info = await backend.info(upload);
+  result.backend = backend.name;
+  result.fields = info.fields;
+  result.problems.push(...info.problems);
+  const hasElf = upload.inventory.entries.some((e) => e.elf);
+  if (opts.store && upload.root !== null && hasElf) {
+    if ((await opts.store.releases()).length === 0)
+      result.problems.push({
+        severity: 'warning',
+        code: 'DEPDB_EMPTY',
+        message: 'dependency database empty: run pkgme depdb import',
+        hint: 'Import at least one release (`pkgme depdb import --local`) to get Depends for each release.',
+      });
+    else
+      result.releases = (
+        await resolveFiles(
+          opts.store,
+          [upload.root],
+          opts.releases?.length ? { releases: opts.releases } : {},
+        )
+      ).releases;
+  }
+  return result;
 }
