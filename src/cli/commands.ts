@@ -3,6 +3,7 @@
  * and exports `register(program)`.
  */
 import type { Command } from 'commander';
+import { register as registerCheck } from './commands/check.ts';
 import { register as registerDeb } from './commands/deb.ts';
 import { register as registerDeb822 } from './commands/deb822.ts';
 import { register as registerDepdb } from './commands/depdb.ts';
@@ -13,6 +14,7 @@ import { register as registerScan } from './commands/scan.ts';
 import { register as registerVersion } from './commands/version.ts';
 
 export function registerCommands(program: Command): void {
+  registerCheck(program);
   registerDeb(program);
   registerDeb822(program);
   registerDepdb(program);
