@@ -10,6 +10,8 @@ packages=(
   gnupg gpgv liblzma-dev build-essential zlib1g-dev libpng-dev dctrl-tools debian-keyring apt-utils
   # Icons and desktop entries (issue 4): file(1) is the PNG header oracle, desktop-file-validate the .desktop one.
   file desktop-file-utils
+  # PNG decode/encode/resize and SVG rasterising oracles (issue 4 icons): libpng via netpbm, pngcheck, librsvg.
+  netpbm pngcheck librsvg2-bin
   # Packaging (issue 4): debhelper + fakeroot for the dpkg-buildpackage equivalence check, appstream for
   # `appstreamcli validate`, debootstrap for the install-test chroot.
   debhelper fakeroot appstream debootstrap
