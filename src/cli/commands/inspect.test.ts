@@ -104,3 +104,31 @@ test('pkgme inspect: no eligible backend → typed error naming each reason, exi
     /No eligible backends for notes-1\.0\.tar\.gz\. Tried binary \(no ELF files found\), deb \(not a \.deb\)/,
   );
 });
+
+test('pkgme inspect --set/--overrides: corrected fields with source "user"; bad values are typed errors', (t) => {
+  if (!requireTools(t, ['gcc'], 'gcc')) return;
+  const app = join(tmp, 'fixme-1.0');
+  mkdirSync(join(app, 'bin'), { recursive: true });
+  writeFileSync(join(tmp, 'fixme.c'), 'int main(void) { return 0; }\n');
+  run('gcc', ['-o', join(app, 'bin', 'fixme'), join(tmp, 'fixme.c')]);
+  const overrides = join(tmp, 'overrides.json');
+  writeFileSync(overrides, JSON.stringify({ version: '3.0', categories: ['Utility'] }));
+  const out = JSON.parse(
+    pkgmeOk('inspect', app, '--json', '--db', db.dir, '--overrides', overrides, '--set', 'version=2.0'),
+  ) as { fields: Record<string, Field> };
+  assert.deepEqual(
+    out.fields.version,
+    { value: '2.0', source: 'user', confidence: 1 },
+    '--set wins over the file',
+  );
+  assert.deepEqual(out.fields.categories, { value: ['Utility'], source: 'user', confidence: 1 });
+  assert.equal(out.fields.name!.value, 'fixme');
+  assert.notEqual(out.fields.name!.source, 'user');
+
+  const bad = pkgme('inspect', app, '--json', '--db', db.dir, '--set', 'version=not valid!');
+  assert.equal(bad.status, 1);
+  assert.equal((JSON.parse(bad.stdout) as { error: { code: string } }).error.code, 'INVALID_OVERRIDE');
+  const unknown = pkgme('inspect', app, '--json', '--db', db.dir, '--set', 'colour=blue');
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stdout, /colour/);
+});

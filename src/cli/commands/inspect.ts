@@ -1,11 +1,15 @@
 /**
- * `pkgme inspect UPLOAD [--which-backends] [--release R]… [--db PATH|URL] [--json]`: which backend takes the
- * upload, what pkgme guesses about it (every field with its source and confidence) and its Depends per release
- * (docs/backends.md). The JSON document is the contract `{backend, backends, fields, releases, problems}`.
+ * `pkgme inspect UPLOAD [--which-backends] [--set f=v]… [--overrides FILE] [--release R]… [--db PATH|URL] [--json]`:
+ * which backend takes the upload, what pkgme guesses about it (every field with its source and confidence) and its
+ * Depends per release (docs/backends.md). The JSON document is the contract `{backend, backends, fields, releases,
+ * problems}`. With --set/--overrides the corrected fields are shown (source "user"), exactly as `pkgme package`
+ * reads them, so a user sees the corrections before building.
  */
 import type { Command } from 'commander';
 import { withStore } from '../../depdb/store/open.ts';
 import { inspectUpload, type InspectResult } from '../../inspect/inspect.ts';
+import { applyOverrides } from '../../packaging/overrides.ts';
+import { declareOverrideOptions, readOverrides, type OverrideOptions } from '../overrides.ts';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -31,8 +35,7 @@ function text(r: InspectResult): string {
 }
 
 export function register(program: Command): void {
-  program
-    .command('inspect')
+  declareOverrideOptions(program.command('inspect'))
     .description('Guess what an upload is: backend, fields with provenance, Depends per release')
     .argument('<upload>', 'a tarball, zip file, directory or .deb')
     .option('--which-backends', 'only list every backend with its score and reason')
@@ -50,12 +53,14 @@ export function register(program: Command): void {
     .action(
       async (
         upload: string,
-        o: { whichBackends?: boolean; release: string[]; db?: string; json?: boolean },
+        o: OverrideOptions & { whichBackends?: boolean; release: string[]; db?: string; json?: boolean },
       ) => {
+        const overrides = readOverrides(o);
         const base = { releases: o.release, whichBackends: o.whichBackends === true };
         const result = o.whichBackends
           ? await inspectUpload(upload, base)
           : await withStore(o.db, (store) => inspectUpload(upload, { ...base, store }));
+        if (result.backend !== null) result.fields = applyOverrides(result.fields, overrides);
         process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : text(result));
       },
     );
