@@ -101,6 +101,11 @@ export interface PackagePlan {
   icon: string | null;
   /** XDG categories for the desktop entry and metainfo. */
   categories: string[];
+  /**
+   * The upload's file name as the developer sent it (`foo-1.2-linux-x86_64.tar.gz`), for the changelog entry that
+   * says where the package came from. Optional: the changelog says "the developer's upload" without it.
+   */
+  uploadName?: string;
   /** Changelog date, seconds since the epoch: also SOURCE_DATE_EPOCH of every archive written. */
   date: number;
   /**

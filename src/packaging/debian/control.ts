@@ -1,0 +1,139 @@
+/**
+ * debian/control: one source paragraph and one binary paragraph (pkgme makes one binary package per upload).
+ *
+ * Depends carries pkgme's resolver result plus ${misc:Depends}, and deliberately no ${shlibs:Depends}: rules
+ * overrides dh_shlibdeps, because the resolver computes the same answer from the dependency database without the
+ * libraries installed on the build machine (docs/resolver.md). The Description is formatted per Debian policy
+ * 5.6.13 and shaped to avoid lintian's description tags (synopsis starting with the package name or an article,
+ * an empty or duplicated extended description, lines over 80 columns, unindented lists, stray ` .` lines).
+ */
+import { Paragraph, formatDeb822 } from '../../formats/deb822/index.ts';
+import type { PackagePlan } from '../types.ts';
+import { blocks, oneLine, truncateWords, width, wrap } from './text.ts';
+
+/** Columns of a Description line, its leading space included (lintian: extended-description-line-too-long). */
+const LINE_MAX = 80;
+const SYNOPSIS_MAX = 80;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function isWordChar(c: string | undefined): boolean {
+  return c !== undefined && /[\p{L}\p{N}_]/u.test(c);
+}
+
+/** lintian's `/^\Q$pkg\E\b/i`: the synopsis starts with the package name at a word boundary. */
+function startsWithName(synopsis: string, pkg: string): boolean {
+  if (!new RegExp('^' + escapeRegExp(pkg), 'i').test(synopsis)) return false;
+  return isWordChar(pkg[pkg.length - 1]) !== isWordChar(synopsis[pkg.length]);
+}
+
+function capitalise(s: string): string {
+  return s.length === 0 ? s : s[0]!.toLocaleUpperCase('en') + s.slice(1);
+}
+
+/**
+ * The synopsis line: the plan's summary made acceptable to policy and lintian. It must not start with the package
+ * name ("foo - a tool" → "Tool"), nor with an article, must not end with a period, must contain a space (a one-word
+ * synopsis is the error description-too-short), and fits 80 columns.
+ */
+export function synopsis(plan: Pick<PackagePlan, 'package' | 'summary'>): string {
+  let s = oneLine(plan.summary);
+  for (let i = 0; i < 3; i++) {
+    const before = s;
+    if (startsWithName(s, plan.package)) s = s.slice(plan.package.length);
+    s = s.replace(/^[\s:,;–—-]+/, '');
+    s = s.replace(/^(?:is|provides)\s+/i, '');
+    s = s.replace(/^(?:an?|the)\s+/i, '');
+    if (s === before) break;
+  }
+  s = s.replace(/[\s.]+$/, '');
+  if (s.length === 0) s = 'Application packaged by pkgme';
+  else if (!/\s/.test(s)) s += ' application';
+  return capitalise(truncateWords(s, SYNOPSIS_MAX)).replace(/[\s.]+$/, '');
+}
+
+/**
+ * The extended description as logical lines (deb822's one leading space removed): paragraphs wrapped to 79
+ * columns, list items as `  * item` (indented, so displayed verbatim as policy asks for lists), empty lines
+ * between blocks (written as ` .`).
+ */
+export function extendedDescription(
+  plan: Pick<PackagePlan, 'package' | 'summary' | 'description'>,
+): string[] {
+  const syn = synopsis(plan);
+  const alnum = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  const parts = blocks(plan.description);
+  // A first paragraph that only repeats the synopsis is lintian's error description-synopsis-is-duplicated.
+  const first = parts[0];
+  if (first?.kind === 'para') {
+    const firstLine = wrap(first.text, LINE_MAX - 1)[0] ?? '';
+    if (alnum(firstLine) === alnum(syn) || alnum(first.text) === alnum(plan.summary)) parts.shift();
+  }
+  if (parts.length === 0) {
+    parts.push({
+      kind: 'para',
+      text: `This package ships the application as its developer built it, installed under /usr/lib/${plan.package}.`,
+    });
+  }
+  // An extended description starting with indented lines is the warning description-starts-with-leading-spaces.
+  if (parts[0]!.kind === 'list') parts.unshift({ kind: 'para', text: 'Features:' });
+  const lines: string[] = [];
+  for (const block of parts) {
+    if (lines.length > 0) lines.push('');
+    if (block.kind === 'para') lines.push(...noDotStarts(wrap(block.text, LINE_MAX - 1)));
+    else {
+      for (const item of block.items) {
+        const wrapped = wrap(item, LINE_MAX - 5);
+        lines.push(...wrapped.map((l, i) => (i === 0 ? ' * ' : '   ') + l));
+      }
+    }
+  }
+  return lines;
+}
+
+/**
+ * A line starting with "." is a control statement in a Description (` .` is an empty line, ` .foo` the error
+ * description-contains-invalid-control-statement). Such a line takes the previous line's last word along; a
+ * paragraph whose very first word starts with "." is indented by one space (shown verbatim, harmless).
+ */
+function noDotStarts(lines: string[]): string[] {
+  const out = [...lines];
+  for (let i = 0; i < out.length; i++) {
+    if (!out[i]!.startsWith('.')) continue;
+    const prev = i > 0 ? out[i - 1]! : '';
+    const space = prev.lastIndexOf(' ');
+    if (i > 0 && space > 0 && width(prev.slice(space + 1)) + 1 + width(out[i]!) <= LINE_MAX - 1) {
+      out[i] = prev.slice(space + 1) + ' ' + out[i];
+      out[i - 1] = prev.slice(0, space);
+    } else out[i] = ' ' + out[i];
+  }
+  return out;
+}
+
+/** The Description field's logical value: synopsis, then the extended lines. */
+export function description(plan: Pick<PackagePlan, 'package' | 'summary' | 'description'>): string {
+  return [synopsis(plan), ...extendedDescription(plan)].join('\n');
+}
+
+/** Full debian/control text. */
+export function control(plan: PackagePlan): string {
+  const source = new Paragraph();
+  source.set('Source', plan.package);
+  source.set('Section', plan.section);
+  source.set('Priority', plan.priority);
+  source.set('Maintainer', oneLine(plan.maintainer));
+  source.set('Rules-Requires-Root', 'no');
+  source.set('Build-Depends', 'debhelper-compat (= 13)');
+  source.set('Standards-Version', plan.standardsVersion);
+  if (plan.homepage !== undefined && plan.homepage !== '') source.set('Homepage', oneLine(plan.homepage));
+
+  const binary = new Paragraph();
+  binary.set('Package', plan.package);
+  binary.set('Architecture', plan.architecture);
+  const depends = oneLine(plan.depends);
+  binary.set('Depends', depends === '' ? '${misc:Depends}' : `${depends}, \${misc:Depends}`);
+  binary.set('Description', description(plan));
+  return formatDeb822([source, binary]);
+}

@@ -1,0 +1,63 @@
+/**
+ * debian/<package>.lintian-overrides (installed by dh_lintian as /usr/share/lintian/overrides/<package>): only the
+ * tags listed with their reason in docs/packaging.md ("lintian: allowed tags"), each for the exact files the facts
+ * name, each preceded by its justification comment (lintian shows it with --show-overrides).
+ *
+ * Format: the "pointed hints" syntax of lintian 2.116 (bookworm) and later: `<package>: <tag> [<path>]`, the
+ * path without leading slash; a hint with context (embedded-library) is `<tag> <context> [<path>]`. Older lintian
+ * (bullseye's 2.104) matched `<tag> <path>` instead, so these lines do not silence it: that release gets the same
+ * tags as warnings, which pkgme check reports as allowed rather than failing on.
+ */
+import type { PackagePlan } from '../types.ts';
+
+/** What the inventory knows about the files the package ships (paths inside the package, with or without `/`). */
+export interface LintianFacts {
+  /** ELF files that still have a symbol table or debug info (shipped as built: rules overrides dh_strip). */
+  unstripped: string[];
+  /** Bundled shared libraries without DT_NEEDED entries (linked with no libc): the developer's build. */
+  libsWithoutNeeded: string[];
+  /** Bundled copies of libraries Debian packages separately, as lintian names them (`zlib`, `libpng`…). */
+  embeddedLibraries: Array<{ path: string; library: string }>;
+}
+
+export const NO_FACTS: LintianFacts = { unstripped: [], libsWithoutNeeded: [], embeddedLibraries: [] };
+
+/** The tags pkgme may override, with the justification written above each override (and in docs/packaging.md). */
+export const ALLOWED_TAGS = {
+  'unstripped-binary-or-object':
+    "pkgme ships the developer's binaries as built and never rewrites uploaded code (debian/rules overrides dh_strip).",
+  'shared-library-lacks-prerequisites':
+    'A private library of the application, built by its developer without DT_NEEDED entries; it is not a public library.',
+  'embedded-library':
+    'The developer bundles this library with the application in /usr/lib/<package>; pkgme packages the build as shipped.',
+} as const;
+export type AllowedTag = keyof typeof ALLOWED_TAGS;
+
+function pointer(path: string): string {
+  // Brackets and whitespace cannot appear inside a pointer; '*' is lintian's wildcard and matches them instead.
+  return path.replace(/^\/+/, '').replace(/[\s[\]]/g, '*');
+}
+
+export function lintianOverrides(plan: Pick<PackagePlan, 'package'>, facts: LintianFacts = NO_FACTS): string {
+  const groups: Array<[AllowedTag, string[]]> = [
+    ['unstripped-binary-or-object', [...new Set(facts.unstripped.map(pointer))].sort()],
+    ['shared-library-lacks-prerequisites', [...new Set(facts.libsWithoutNeeded.map(pointer))].sort()],
+    [
+      'embedded-library',
+      [
+        ...new Set(
+          facts.embeddedLibraries.map((e) => `${e.library.replace(/\s+/g, '')} [${pointer(e.path)}]`),
+        ),
+      ].sort(),
+    ],
+  ];
+  const out: string[] = [];
+  for (const [tag, items] of groups) {
+    if (items.length === 0) continue;
+    if (out.length > 0) out.push('');
+    out.push(`# ${ALLOWED_TAGS[tag].replace('<package>', plan.package)}`);
+    for (const item of items)
+      out.push(`${plan.package}: ${tag} ${tag === 'embedded-library' ? item : `[${item}]`}`);
+  }
+  return out.length === 0 ? '' : out.join('\n') + '\n';
+}
