@@ -1,15 +1,19 @@
 /**
- * The deb backend (detection and control fields only so far): an upload that is a .deb, or the unpacked contents
- * of one (a tree with DEBIAN/control, as `dpkg-deb -R` leaves it). Its control fields are the developer's
- * statements, so they come back as Guesses with source `metadata:control`.
+ * The deb backend: an upload that is a .deb (unpacked by openDebUpload into a job directory, dpkg-deb -R style), or
+ * the unpacked contents of one (a tree with DEBIAN/control at its root or in its single top directory). Its control
+ * fields are the developer's statements: they come back as Guesses with source `file:DEBIAN/control`, reshaped or
+ * refused where not sane (deb-control.ts). Re-packaging (the tree as fixed placements, the Depends re-check and
+ * merge) is deb-plan.ts's debPlanParts, called once the release's verdict is known.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDeb822Bytes } from '../formats/deb822/parse.ts';
 import type { Paragraph } from '../formats/deb822/paragraph.ts';
-import { guess, type Guess } from '../inspect/guess/field.ts';
 import { MAX_CONTROL_TAR } from '../formats/deb/control.ts';
 import { readDebPrefix, type DebInfo } from '../formats/deb/read.ts';
+import { controlFileGuesses, controlGuesses } from './deb-control.ts';
+import { debTreePrefix } from './deb-plan.ts';
+import { unpackNotes } from './deb-unpack.ts';
 import type { Backend, BackendInfo, Detection, Upload } from './types.ts';
 
 /** A .deb is an ar archive: its first 8 bytes are "!<arch>\n". */
@@ -52,49 +56,60 @@ async function readControlPrefix(path: string): Promise<DebInfo | string> {
 
 /** A control file is a few KiB; more is not one. */
 const MAX_CONTROL_FILE = 1 << 20;
+/** Other control files (symbols files are the big ones: libc6's is ~200 KB). */
+const MAX_OTHER_CONTROL_FILE = 16 << 20;
 
-/** DEBIAN/control at the tree's root or in its single top directory. */
-function unpackedControl(upload: Upload): string | undefined {
-  return upload.inventory.entries.find(
-    (e) => e.type === 'file' && /^(?:[^/]+\/)?DEBIAN\/control$/.test(e.path) && e.size <= MAX_CONTROL_FILE,
-  )?.path;
+type Found = { how: string; fields: Paragraph; files: Map<string, Uint8Array>; prefix: string } | string;
+
+/** The files of an unpacked tree's DEBIAN/ directory (top level only, bounded), by name. */
+function debianDirFiles(upload: Upload, prefix: string): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  const dir = `${prefix}DEBIAN/`;
+  for (const e of upload.inventory.entries) {
+    const name = e.path.slice(dir.length);
+    if (e.type !== 'file' || !e.path.startsWith(dir) || name.includes('/')) continue;
+    if (e.size <= MAX_OTHER_CONTROL_FILE) files.set(name, readFileSync(join(upload.root!, e.path)));
+  }
+  return files;
 }
-
-type Found = { how: string; fields: Paragraph } | string;
 
 async function readUploadDeb(upload: Upload): Promise<Found> {
-  // An unpacked upload (a directory, or an archive scanUpload unpacked) may hold an unpacked .deb.
-  if (upload.root !== null) {
-    const control = unpackedControl(upload);
-    if (control === undefined) return 'not a .deb';
+  // A .deb file: its control member is read from the file (detection never waits for the data member). When
+  // openDebUpload unpacked it, the tree also has DEBIAN/, read below like any unpacked .deb.
+  if (upload.isFile && upload.root === null) {
+    if (!looksLikeAr(upload.path)) return 'not a .deb';
     try {
-      const p = parseDeb822Bytes(readFileSync(join(upload.root, control)))[0];
-      if (p?.get('Package') === undefined) return `not an unpacked .deb: ${control} has no Package field`;
-      return { how: `an unpacked .deb (${control})`, fields: p };
+      const d: DebInfo | string = await readControlPrefix(upload.path);
+      if (typeof d === 'string') return d;
+      const files = new Map([...d.control.files].map(([n, f]) => [n, f.data] as const));
+      return { how: `a .deb (format ${d.formatVersion})`, fields: d.control.fields, files, prefix: '' };
     } catch (err) {
-      return `not an unpacked .deb: ${control}: ${(err as Error).message}`;
+      return `not a valid .deb: ${(err as Error).message}`;
     }
   }
-  if (!looksLikeAr(upload.path)) return 'not a .deb';
+  if (upload.root === null) return 'not a .deb';
+  const prefix = debTreePrefix(upload.inventory.entries);
+  const control = `${prefix}DEBIAN/control`;
+  const entry = upload.inventory.entries.find((e) => e.path === control);
+  if (prefix === undefined || entry === undefined || entry.size > MAX_CONTROL_FILE) return 'not a .deb';
   try {
-    const d: DebInfo | string = await readControlPrefix(upload.path);
-    return typeof d === 'string'
-      ? d
-      : { how: `a .deb (format ${d.formatVersion})`, fields: d.control.fields };
+    const p = parseDeb822Bytes(readFileSync(join(upload.root, control)))[0];
+    if (p?.get('Package') === undefined) return `not an unpacked .deb: ${control} has no Package field`;
+    const how = upload.isFile ? 'a .deb' : `an unpacked .deb (${control})`;
+    return { how, fields: p, files: debianDirFiles(upload, prefix), prefix };
   } catch (err) {
-    return `not a valid .deb: ${(err as Error).message}`;
+    return `not an unpacked .deb: ${control}: ${(err as Error).message}`;
   }
 }
 
-const CONTROL_FIELDS: Record<string, string> = {
-  Package: 'name',
-  Version: 'version',
-  Architecture: 'architecture',
-  Maintainer: 'maintainer',
-  Homepage: 'homepage',
-  Depends: 'depends',
-  Section: 'section',
-};
+/** The Debian architectures of the ELF files the .deb ships (its data tree: DEBIAN/ aside). */
+function elfArchitectures(upload: Upload, prefix: string): string[] {
+  const arches = new Set<string>();
+  for (const e of upload.inventory.entries)
+    if (e.elf?.arch && e.path.startsWith(prefix) && !e.path.startsWith(`${prefix}DEBIAN/`))
+      arches.add(e.elf.arch);
+  return [...arches].sort();
+}
 
 export const debBackend: Backend = {
   name: 'deb',
@@ -102,22 +117,23 @@ export const debBackend: Backend = {
     const d = await readUploadDeb(upload);
     if (typeof d === 'string') return { score: 0, reason: d };
     // An unpacked .deb also holds ELF files: it must beat the binary backend (at most 90).
-    return { score: upload.root === null ? 100 : 95, reason: d.how };
+    return { score: upload.isFile && looksLikeAr(upload.path) ? 100 : 95, reason: d.how };
   },
   async info(upload: Upload): Promise<BackendInfo> {
     const d = await readUploadDeb(upload);
-    const fields: Record<string, Guess<unknown>> = {};
-    if (typeof d === 'string') return { fields, problems: [] };
-    for (const [key, name] of Object.entries(CONTROL_FIELDS)) {
-      const v = d.fields.get(key);
-      if (v !== undefined) fields[name] = guess(v, 'metadata:control', 1);
-    }
-    const desc = d.fields.get('Description');
-    if (desc !== undefined) {
-      const [first, ...rest] = desc.split('\n');
-      fields.summary = guess(first!.trim(), 'metadata:control', 1);
-      if (rest.length) fields.description = guess(rest.join('\n'), 'metadata:control', 1);
-    }
-    return { fields, problems: [] };
+    if (typeof d === 'string') return { fields: {}, problems: [] };
+    const out = controlGuesses(d.fields, elfArchitectures(upload, d.prefix));
+    const shipped = new Set(
+      upload.inventory.entries.filter((e) => e.type === 'file').map((e) => e.path.slice(d.prefix.length)),
+    );
+    controlFileGuesses(d.files, (p) => shipped.has(p), out);
+    for (const w of unpackNotes(upload).warnings)
+      out.problems.push({
+        severity: 'warning',
+        code: w.code,
+        message: `${w.message}: the re-packaged .deb ships it without those bits`,
+        hint: 'A setuid/setgid program needs a hand-made package (dpkg-statoverride in a maintainer script), which pkgme does not write.',
+      });
+    return out;
   },
 };

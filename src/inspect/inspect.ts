@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { looksLikeAr } from '../backends/deb.ts';
+import { openDebUpload } from '../backends/deb-unpack.ts';
 import { BACKENDS, chooseBackend, detectAll, type Ranked } from '../backends/registry.ts';
 import type { Problem, Upload } from '../backends/types.ts';
 import type { DepDbReader } from '../depdb/types.ts';
@@ -38,17 +39,13 @@ export interface OpenedUpload {
 }
 
 /**
- * Unpacks (or reads in place) the upload; `cleanup` removes the unpacked copy. A .deb is left packed. Exported so
+ * Unpacks (or reads in place) the upload; `cleanup` removes the unpacked copy (a .deb is unpacked too). Exported so
  * the packaging pipeline can keep the unpacked tree alive past inspection (it copies files from it).
  */
 export async function openUpload(path: string): Promise<OpenedUpload> {
-  const empty = { root: '', entries: [], architectures: [], providedSonames: {}, externalSonames: {} };
   const isFile = statSync(path, { throwIfNoEntry: false })?.isFile() === true;
-  if (isFile && looksLikeAr(path))
-    return {
-      upload: { path, name: basename(path), isFile, root: null, inventory: empty },
-      cleanup: () => {},
-    };
+  // A .deb is unpacked like a tarball (same limits and refusals), DEBIAN/ included, so its ELF files get resolved.
+  if (isFile && looksLikeAr(path)) return openDebUpload(path);
   if (!isFile) {
     const r = await scanUpload(path);
     return {
