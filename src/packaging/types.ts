@@ -106,6 +106,11 @@ export interface PackagePlan {
    * says where the package came from. Optional: the changelog says "the developer's upload" without it.
    */
   uploadName?: string;
+  /**
+   * The upload directory to package when the upload holds one tree per architecture (`foo-1.0/x86_64`): the
+   * layout maps this subtree (not the whole upload) under /usr/lib/<package>. Absent: the layout's own rule.
+   */
+  appRoot?: string;
   /** Changelog date, seconds since the epoch: also SOURCE_DATE_EPOCH of every archive written. */
   date: number;
   /**
