@@ -48,10 +48,10 @@ export function synopsis(plan: Pick<PackagePlan, 'package' | 'summary'>): string
     s = s.replace(/^(?:an?|the)\s+/i, '');
     if (s === before) break;
   }
-  s = s.replace(/[\s.]+$/, '');
+  s = truncateWords(s, SYNOPSIS_MAX).replace(/[\s.]+$/, '');
   if (s.length === 0) s = 'Application packaged by pkgme';
-  else if (!/\s/.test(s)) s += ' application';
-  return capitalise(truncateWords(s, SYNOPSIS_MAX)).replace(/[\s.]+$/, '');
+  else if (!/\s/.test(s)) s = `${truncateWords(s, SYNOPSIS_MAX - 12)} application`;
+  return capitalise(s);
 }
 
 /**
@@ -65,12 +65,11 @@ export function extendedDescription(
   const syn = synopsis(plan);
   const alnum = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
   const parts = blocks(plan.description);
-  // A first paragraph that only repeats the synopsis is lintian's error description-synopsis-is-duplicated.
-  const first = parts[0];
-  if (first?.kind === 'para') {
-    const firstLine = wrap(first.text, LINE_MAX - 1)[0] ?? '';
-    if (alnum(firstLine) === alnum(syn) || alnum(first.text) === alnum(plan.summary)) parts.shift();
-  }
+  // A first line equal to the synopsis, compared as lintian does (ASCII letters and digits only, so two lines of
+  // only non-Latin text count as equal), is the error description-synopsis-is-duplicated: such paragraphs go.
+  const duplicates = (text: string): boolean =>
+    alnum(wrap(text, LINE_MAX - 1)[0] ?? '') === alnum(syn) || alnum(text) === alnum(plan.summary);
+  while (parts[0]?.kind === 'para' && duplicates(parts[0].text)) parts.shift();
   if (parts.length === 0) {
     parts.push({
       kind: 'para',
@@ -82,8 +81,11 @@ export function extendedDescription(
   const lines: string[] = [];
   for (const block of parts) {
     if (lines.length > 0) lines.push('');
-    if (block.kind === 'para') lines.push(...noDotStarts(wrap(block.text, LINE_MAX - 1)));
-    else {
+    if (block.kind === 'para') {
+      // A paragraph with words starting with "." is wrapped one column narrower: see noDotStarts.
+      const max = /(^| )\./.test(block.text) ? LINE_MAX - 2 : LINE_MAX - 1;
+      lines.push(...noDotStarts(wrap(block.text, max)));
+    } else {
       for (const item of block.items) {
         const wrapped = wrap(item, LINE_MAX - 5);
         lines.push(...wrapped.map((l, i) => (i === 0 ? ' * ' : '   ') + l));
@@ -95,8 +97,10 @@ export function extendedDescription(
 
 /**
  * A line starting with "." is a control statement in a Description (` .` is an empty line, ` .foo` the error
- * description-contains-invalid-control-statement). Such a line takes the previous line's last word along; a
- * paragraph whose very first word starts with "." is indented by one space (shown verbatim, harmless).
+ * description-contains-invalid-control-statement). Such a line takes the previous line's last word along; when
+ * there is none (a paragraph starting with ".NET"), it gets a ZERO WIDTH SPACE in front: invisible, not
+ * whitespace for lintian's regexes, and unlike an indent it does not turn the line into a verbatim one (an
+ * indented first line is the warning description-starts-with-leading-spaces).
  */
 function noDotStarts(lines: string[]): string[] {
   const out = [...lines];
@@ -107,7 +111,7 @@ function noDotStarts(lines: string[]): string[] {
     if (i > 0 && space > 0 && width(prev.slice(space + 1)) + 1 + width(out[i]!) <= LINE_MAX - 1) {
       out[i] = prev.slice(space + 1) + ' ' + out[i];
       out[i - 1] = prev.slice(0, space);
-    } else out[i] = ' ' + out[i];
+    } else out[i] = '\u200b' + out[i];
   }
   return out;
 }
