@@ -13,7 +13,7 @@
  * byte-identical files. The tarballs are streamed to disk through the hashers, so large trees are never held in
  * memory. The orig tarball is made from the same tree, so a quilt package never needs patches.
  */
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -48,6 +48,13 @@ export interface WriteSourceOptions {
    * A callback keeps keys and signing policy out of the format layer.
    */
   sign?: (dscText: string) => Promise<string>;
+  /**
+   * Quilt only: an existing upstream tarball to use as the orig tarball, copied byte for byte (the upload itself,
+   * so the source package carries exactly what the developer shipped). `tree` then needs only debian/.
+   */
+  orig?: { path: string; compression: 'gz' | 'xz' | 'bz2' };
+  /** Quilt only: take the upstream files from this directory instead of `tree` minus debian/. */
+  upstreamTree?: string;
 }
 
 export interface WrittenSource {
@@ -127,6 +134,16 @@ async function writeTarball(
   return { name, ...digests.digests() };
 }
 
+/** Copies an existing tarball into outDir through the hashers. */
+async function copyTarball(outDir: string, name: string, from: string): Promise<DscFile> {
+  const digests = new DigestStream();
+  const final = join(outDir, name);
+  const partial = `${final}.partial`;
+  await pipeline(createReadStream(from), digests, createWriteStream(partial));
+  await rename(partial, final);
+  return { name, ...digests.digests() };
+}
+
 async function readControl(tree: string): Promise<Paragraph[]> {
   const path = join(tree, 'debian', 'control');
   let text: string;
@@ -196,10 +213,20 @@ export async function writeSourcePackage(opts: WriteSourceOptions): Promise<Writ
   await mkdir(opts.outDir, { recursive: true });
   const files: DscFile[] = [];
   if (opts.format === '3.0 (quilt)') {
-    const upstream = under(`${source}-${v.upstream}`, await walkTree(opts.tree, { exclude: ['debian'] }));
-    const ext = opts.origCompression === 'gzip' ? 'gz' : 'xz';
-    const orig = `${source}_${v.upstream}.orig.tar.${ext}`;
-    files.push(await writeTarball(opts.outDir, orig, upstream, opts.origCompression ?? 'xz', opts.mtime));
+    if (opts.orig !== undefined) {
+      const orig = `${source}_${v.upstream}.orig.tar.${opts.orig.compression}`;
+      files.push(await copyTarball(opts.outDir, orig, opts.orig.path));
+    } else {
+      const upstream = under(
+        `${source}-${v.upstream}`,
+        opts.upstreamTree !== undefined
+          ? await walkTree(opts.upstreamTree)
+          : await walkTree(opts.tree, { exclude: ['debian'] }),
+      );
+      const ext = opts.origCompression === 'gzip' ? 'gz' : 'xz';
+      const orig = `${source}_${v.upstream}.orig.tar.${ext}`;
+      files.push(await writeTarball(opts.outDir, orig, upstream, opts.origCompression ?? 'xz', opts.mtime));
+    }
     const debian = under('debian', await walkTree(join(opts.tree, 'debian')));
     files.push(
       await writeTarball(opts.outDir, `${source}_${noEpoch}.debian.tar.xz`, debian, 'xz', opts.mtime),

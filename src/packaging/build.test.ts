@@ -1,0 +1,146 @@
+/**
+ * The equivalence check of issue 4: for each fixture upload (src/packaging/testing.ts) pkgme writes the source
+ * package and builds the .deb in-process; then the real tools take over — `dpkg-source -x` on the .dsc (no warning
+ * but the unsigned one; the tree equals the upload's application tree plus debian/) and `dpkg-buildpackage -us -uc
+ * -b` in it. The two .debs must have equal control fields (Installed-Size included; nothing is build-specific for
+ * an arch-specific package with R-R-R: no, see the docs), the same data entries with the same modes, owners, sizes
+ * and link targets, and the same md5sums and conffiles. The in-process .deb must also be byte-identical when built
+ * twice. lintian runs on both .debs and the .dsc; no error tag is allowed, and the tags are printed.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { parseDeb822 } from '../formats/deb822/index.ts';
+import { requireTools, run } from '../testing/env.ts';
+import { buildDeb } from './build.ts';
+import { planLayout } from './layout.ts';
+import { writeSource } from './source.ts';
+import { FIXTURE_NAMES, fixtureExtras, fixturePlan, openFixture, type FixtureName } from './testing.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'pkgme-build-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** `dpkg-deb -c` without the date and time columns (dpkg-deb clamps mtimes; both are SOURCE_DATE_EPOCH anyway). */
+function listing(deb: string): string[] {
+  return run('dpkg-deb', ['-c', deb])
+    .trimEnd()
+    .split('\n')
+    .map((l) => {
+      const [perm, owner, size, , , ...rest] = l.split(/\s+/);
+      return `${perm} ${owner} ${size} ${rest.join(' ')}`;
+    })
+    .sort();
+}
+
+function controlFields(deb: string): Record<string, string> {
+  return parseDeb822(run('dpkg-deb', ['-f', deb]))[0]!.toJSON();
+}
+
+function controlFile(deb: string, name: string): string {
+  const r = spawnSync('dpkg-deb', ['-I', deb, name], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout : '';
+}
+
+/** Files and link targets of a tree as sorted "type path[ -> target]" lines, via find (the oracle's own view). */
+function treeList(dir: string): string[] {
+  const prune = ['(', '-path', './debian', '-o', '-path', './.pc', ')', '-prune', '-o'];
+  return run('find', ['.', ...prune, '-printf', '%y %P %l\\n'], { cwd: dir })
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('d  '))
+    .map((l) => l.trimEnd())
+    .sort();
+}
+
+function lintianTags(files: string[]): string[] {
+  const r = spawnSync('lintian', ['--no-cfg', '-I', '--tag-display-limit', '0', ...files], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  return r.stdout.split('\n').filter((l) => /^[EWI]: /.test(l));
+}
+
+async function equivalence(name: FixtureName): Promise<void> {
+  const { upload, cleanup } = await openFixture(name);
+  try {
+    const plan = fixturePlan(name);
+    const layout = planLayout(plan, upload, fixtureExtras(name));
+    const out = join(tmp, name);
+    const ours = join(out, 'ours');
+    const ours2 = join(out, 'ours2');
+    mkdirSync(ours, { recursive: true });
+    mkdirSync(ours2, { recursive: true });
+    const source = await writeSource(plan, upload, layout, out);
+    const deb = await buildDeb(plan, upload, layout, ours);
+    const again = await buildDeb(plan, upload, layout, ours2);
+    assert.equal(again.sha256, deb.sha256, 'same inputs give a byte-identical .deb');
+
+    const srcDir = join(out, 'src');
+    const x = spawnSync('dpkg-source', ['-x', source.dsc, srcDir], { encoding: 'utf8' });
+    assert.equal(x.status, 0, x.stderr);
+    const warnings = x.stderr
+      .split('\n')
+      .filter(
+        (l) =>
+          /warning/.test(l) && !/unsigned|no OpenPGP signature/i.test(l) && !/extracting unsigned/.test(l),
+      );
+    assert.deepEqual(warnings, [], `dpkg-source -x warnings for ${name}`);
+    const upstreamRoot = join(upload.root!, layout.appRoot);
+    assert.deepEqual(treeList(srcDir), treeList(upstreamRoot), 'extracted tree = upload');
+
+    const b = spawnSync('dpkg-buildpackage', ['-us', '-uc', '-b'], {
+      cwd: srcDir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    assert.equal(b.status, 0, `dpkg-buildpackage failed for ${name}:\n${b.stdout}\n${b.stderr}`);
+    const theirName = readdirSync(out).find((f) => f.endsWith('.deb'));
+    assert.ok(theirName, 'dpkg-buildpackage wrote a .deb');
+    const theirs = join(out, theirName);
+    assert.equal(theirName, deb.path.split('/').pop(), 'same file name');
+
+    assert.deepEqual(controlFields(deb.path), controlFields(theirs), `control fields of ${name}`);
+    const order = (p: string) => Object.keys(controlFields(p)).join(' ');
+    assert.equal(order(deb.path), order(theirs), `control field order of ${name}`);
+    const l1 = listing(deb.path);
+    assert.deepEqual(l1, listing(theirs), `data entries of ${name}`);
+    assert.equal(controlFile(deb.path, 'md5sums'), controlFile(theirs, 'md5sums'), `md5sums of ${name}`);
+    assert.equal(
+      controlFile(deb.path, 'conffiles'),
+      controlFile(theirs, 'conffiles'),
+      `conffiles of ${name}`,
+    );
+    const members = (p: string) =>
+      execFileSync('dpkg-deb', ['-I', p], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => /^\s+\d+ bytes,\s+\d+ lines\s+\S+/.test(l))
+        .map((l) => l.trim().split(/\s+/).pop())
+        .sort();
+    assert.deepEqual(members(deb.path), members(theirs), `control members of ${name}`);
+
+    const oursTags = lintianTags([deb.path, source.dsc]);
+    const theirTags = lintianTags([theirs]);
+    console.log(
+      `${name}: ${l1.length} entries, ${deb.size} bytes, sha256 ${deb.sha256.slice(0, 12)}… twice; ` +
+        `control ${Object.keys(controlFields(theirs)).length} fields equal to dpkg-buildpackage's\n` +
+        `  lintian ours+dsc: ${oursTags.join(' | ') || 'clean'}\n  lintian dpkg-buildpackage: ${theirTags.join(' | ') || 'clean'}`,
+    );
+    assert.deepEqual(
+      oursTags.filter((t) => t.startsWith('E: ')),
+      [],
+      `lintian errors for ${name}`,
+    );
+  } finally {
+    cleanup();
+  }
+}
+
+for (const name of FIXTURE_NAMES) {
+  test(`in-process .deb equals dpkg-buildpackage's on the generated source package: ${name}`, async (t) => {
+    if (!requireTools(t, ['gcc', 'dpkg-source', 'dpkg-buildpackage', 'dh'], 'gcc dpkg-dev debhelper')) return;
+    if (!requireTools(t, ['lintian'], 'lintian')) return;
+    await equivalence(name);
+  });
+}

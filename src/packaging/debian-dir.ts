@@ -1,0 +1,200 @@
+/**
+ * The debian/ directory of the source package: the texts from the generators plus the dh files that make any Debian
+ * builder reproduce the Layout (and so the in-process .deb):
+ *
+ * - <pkg>.install: each top entry of the application tree → usr/lib/<pkg>/ (dh_install copies with cp -a, so files,
+ *   directories, modes and symlinks arrive as uploaded); upload files placed elsewhere under the same base name
+ *   (icons) from their path in the source tree; every generated file from debian/pkgme/<path in the package>.
+ * - <pkg>.links: launcher symlinks (dh_link writes them in the same relative form the Layout holds).
+ * - <pkg>.manpages: generated man pages (dh_installman puts them in man<section>, dh_compress gzips them).
+ * - <pkg>.lintian-overrides when there are overrides (dh_lintian).
+ *
+ * Paths in dh files are whitespace-separated and globbed; a space in a top-level name is written as "?" (which the
+ * glob matches), the only way to name it without dh-exec.
+ */
+import { copyFile, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import { PkgmeError } from '../errors.ts';
+import type { Upload } from '../backends/types.ts';
+import type { DebianTexts } from './build.ts';
+import { changelog, control, copyright, lintianOverrides, rules, type LintianFacts } from './debian/index.ts';
+import type { Layout, PackagePlan, Placement } from './types.ts';
+
+/** Where a generated file lives in the source package. */
+export function generatedSourcePath(to: string): string {
+  return `debian/pkgme/${to.replace(/^\/+/, '')}`;
+}
+
+function globSafe(path: string): string {
+  if (/[[\]*?{}\\]/.test(path)) {
+    throw new PkgmeError(
+      'DEBIAN_DIR_GLOB_NAME',
+      `upload path ${JSON.stringify(path)} has a glob character, which dh_install cannot name`,
+      'input',
+      { hint: 'Rename the file in the upload (no [ ] * ? { } \\ in top-level names).', details: { path } },
+    );
+  }
+  return path.replace(/\s/g, '?');
+}
+
+function isMan(p: Placement): boolean {
+  return p.kind === 'generated' && /^\/usr\/share\/man\/man[1-9]\/[^/]+\.[1-9]$/.test(p.to);
+}
+
+interface DhFiles {
+  install: string[];
+  links: string[];
+  manpages: string[];
+  /** Generated files and upload files that must be copied into debian/pkgme. */
+  copies: Array<{ to: string; data: Uint8Array | string; mode: number } | { to: string; from: string }>;
+}
+
+/** The dh file lines for a Layout (pure: no disk access). */
+export function dhFiles(layout: Layout): DhFiles {
+  const out: DhFiles = { install: [], links: [], manpages: [], copies: [] };
+  const appDir = layout.appDir.replace(/^\/+/, '');
+  const top = new Set<string>();
+  const inApp = (from: string): string | undefined =>
+    layout.appRoot === ''
+      ? from
+      : from.startsWith(`${layout.appRoot}/`)
+        ? from.slice(layout.appRoot.length + 1)
+        : undefined;
+  for (const p of layout.placements) {
+    const to = p.to.replace(/^\/+/, '');
+    if (p.kind === 'upload') {
+      const src = inApp(p.from);
+      if (src !== undefined && to === `${appDir}/${src}`) {
+        top.add(src.split('/')[0]!);
+      } else if (src !== undefined && posix.basename(src) === posix.basename(to)) {
+        out.install.push(`${globSafe(src)} ${posix.dirname(to)}/`);
+      } else {
+        out.copies.push({ to: p.to, from: p.from });
+        out.install.push(`${generatedSourcePath(p.to)} ${posix.dirname(to)}/`);
+      }
+    } else if (p.kind === 'symlink') {
+      const target = p.target.startsWith('/')
+        ? p.target
+        : posix.normalize(`${posix.dirname(p.to)}/${p.target}`);
+      out.links.push(`${target.replace(/^\/+/, '')} ${to}`);
+    } else {
+      out.copies.push({ to: p.to, data: p.data, mode: p.mode });
+      if (isMan(p)) out.manpages.push(generatedSourcePath(p.to));
+      else out.install.push(`${generatedSourcePath(p.to)} ${posix.dirname(to)}/`);
+    }
+  }
+  const tops = [...top].sort().map((t) => `${globSafe(t)} ${appDir}/`);
+  out.install = [...tops, ...out.install];
+  return out;
+}
+
+async function put(path: string, data: Uint8Array | string, mode: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, data);
+  await chmod(path, mode);
+}
+
+const lines = (l: string[]) => l.map((x) => `${x}\n`).join('');
+
+/**
+ * Writes `<dir>/debian/…`. `uploadRoot` is needed only when an upload file is placed under another name
+ * (copied into debian/pkgme).
+ */
+export async function writeDebianDir(
+  plan: PackagePlan,
+  layout: Layout,
+  texts: DebianTexts,
+  dir: string,
+  uploadRoot?: string,
+): Promise<void> {
+  const debian = join(dir, 'debian');
+  const pkg = plan.package;
+  await put(join(debian, 'control'), texts.control, 0o644);
+  await put(join(debian, 'changelog'), texts.changelog, 0o644);
+  await put(join(debian, 'copyright'), texts.copyright, 0o644);
+  await put(join(debian, 'rules'), texts.rules, 0o755);
+  await put(join(debian, 'source', 'format'), '3.0 (quilt)\n', 0o644);
+  const files = dhFiles(layout);
+  if (files.install.length > 0) await put(join(debian, `${pkg}.install`), lines(files.install), 0o644);
+  if (files.links.length > 0) await put(join(debian, `${pkg}.links`), lines(files.links), 0o644);
+  if (files.manpages.length > 0) await put(join(debian, `${pkg}.manpages`), lines(files.manpages), 0o644);
+  if (texts.lintianOverrides !== undefined) {
+    await put(join(debian, `${pkg}.lintian-overrides`), texts.lintianOverrides, 0o644);
+  }
+  if (texts.sourceLintianOverrides !== undefined) {
+    await put(join(debian, 'source', 'lintian-overrides'), texts.sourceLintianOverrides, 0o644);
+  }
+  for (const c of files.copies) {
+    const dest = join(dir, generatedSourcePath(c.to));
+    if ('data' in c) {
+      await put(dest, c.data, c.mode);
+    } else {
+      if (uploadRoot === undefined) {
+        throw new PkgmeError(
+          'DEBIAN_DIR_NEEDS_UPLOAD',
+          `upload file ${c.from} must be copied into debian/`,
+          'internal',
+          {
+            hint: 'Pass the unpacked upload root to writeDebianDir.',
+            details: { from: c.from },
+          },
+        );
+      }
+      await mkdir(dirname(dest), { recursive: true });
+      await copyFile(join(uploadRoot, c.from), dest);
+    }
+  }
+}
+
+/**
+ * The lintian facts of what the Layout ships from the upload: unstripped ELF files (rules keeps dh_strip off) and
+ * shared libraries with no DT_NEEDED, as package paths.
+ */
+export function lintianFacts(upload: Upload, layout: Layout): LintianFacts {
+  const byPath = new Map(upload.inventory.entries.map((e) => [e.path, e]));
+  const facts: LintianFacts = { unstripped: [], libsWithoutNeeded: [], embeddedLibraries: [] };
+  for (const p of layout.placements) {
+    if (p.kind !== 'upload') continue;
+    const elf = byPath.get(p.from)?.elf;
+    if (elf === undefined) continue;
+    if (elf.stripped === false) facts.unstripped.push(p.to);
+    if (elf.kind === 'shared-library' && elf.needed.length === 0) facts.libsWithoutNeeded.push(p.to);
+  }
+  return facts;
+}
+
+/**
+ * debian/source/lintian-overrides: source-is-missing for each ELF file of the source tree. The upload is the
+ * developer's finished build; its sources are not part of it, and pkgme packages the build as shipped.
+ */
+export function sourceLintianOverrides(
+  plan: PackagePlan,
+  upload: Upload,
+  layout: Layout,
+): string | undefined {
+  const paths = upload.inventory.entries
+    .filter((e) => e.elf !== undefined || e.elfError !== undefined)
+    .map((e) => (layout.appRoot === '' ? e.path : e.path.slice(layout.appRoot.length + 1)))
+    .filter((p) => p !== '' && !p.startsWith('debian/'))
+    .map((p) => p.replace(/[\s[\]]/g, '*'));
+  if (paths.length === 0 || plan.fixedPlacements !== undefined) return undefined;
+  return [
+    "# The upload is the developer's finished build: its sources are not part of it (pkgme packages binaries).",
+    ...paths.sort().map((p) => `${plan.package} source: source-is-missing [${p}]`),
+    '',
+  ].join('\n');
+}
+
+/** The debian/ texts from the generators of src/packaging/debian (what buildDeb and writeSource use by default). */
+export function debianTexts(plan: PackagePlan, upload: Upload, layout: Layout): DebianTexts {
+  const overrides = lintianOverrides(plan, lintianFacts(upload, layout));
+  const sourceOverrides = sourceLintianOverrides(plan, upload, layout);
+  return {
+    ...(sourceOverrides === undefined ? {} : { sourceLintianOverrides: sourceOverrides }),
+    control: control(plan),
+    changelog: changelog(plan),
+    copyright: copyright(plan),
+    rules: rules(plan),
+    ...(overrides.trim() === '' ? {} : { lintianOverrides: overrides }),
+  };
+}
