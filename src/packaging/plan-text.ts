@@ -1,0 +1,71 @@
+/**
+ * The Description field's two parts, made acceptable to lintian whatever the upload said. lintian's checks
+ * (Lintian::Check::Fields::Description) that are errors or warnings, and what is done about each:
+ *  - description-starts-with-package-name (error): a leading "foo - ", "foo: " or "foo is a" is removed;
+ *  - description-synopsis-starts-with-article (warning): a leading a/an/the is removed;
+ *  - description-too-short (error: one word) and description-is-pkg-name (error): the fallback is used;
+ *  - synopsis-too-long (warning, > 80): cut at a word boundary;
+ *  - synopsis-is-a-sentence (info): only the first sentence, without its final period;
+ *  - description-synopsis-is-duplicated and extended-description-is-empty (errors): the extended description never
+ *    repeats the synopsis as its first line and is never empty.
+ */
+
+export const MAX_SYNOPSIS = 80;
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The first sentence: up to a period followed by a space (not "v1.2" or "e.g. "), without the final period. */
+function firstSentence(s: string): string {
+  const m = /^(.*?[^.\s]{2,})\.(\s|$)/.exec(s);
+  return (m ? m[1]! : s).replace(/[.\s]+$/, '');
+}
+
+function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const head = s.slice(0, max + 1);
+  const space = head.lastIndexOf(' ');
+  return (space > max / 2 ? head.slice(0, space) : s.slice(0, max)).replace(/[\s,;:–—-]+$/, '');
+}
+
+/** The synopsis the plan uses for `raw` (or undefined when nothing usable is left). */
+export function cleanSynopsis(raw: string, pkg: string): string | undefined {
+  let s = firstSentence(oneLine(raw));
+  const name = new RegExp(`^${escapeRe(pkg)}\\b\\s*(?:[-–—:,|]+\\s*|is\\s+)?`, 'i');
+  s = s.replace(name, '').replace(/^(an?|the)\s+/i, '');
+  s = cut(s, MAX_SYNOPSIS);
+  if (!/\s/.test(s) || new RegExp(`^${escapeRe(pkg)}\\b`, 'i').test(s)) return undefined;
+  return s;
+}
+
+/**
+ * When no source has a synopsis. Not "<name> application": with the package name first, that is lintian's error
+ * description-starts-with-package-name.
+ */
+export function fallbackSynopsis(displayName: string): string {
+  return cut(`Application ${oneLine(displayName)}, prebuilt by upstream`, MAX_SYNOPSIS);
+}
+
+/** The extended description: paragraphs of plain text; never empty, never starting with the synopsis. */
+export function cleanDescription(raw: string | undefined, synopsis: string, displayName: string): string {
+  const paras = (raw ?? '')
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map(oneLine)
+    .filter((p) => p !== '');
+  while (paras.length > 0 && firstSentence(paras[0]!).toLowerCase() === synopsis.toLowerCase()) {
+    const rest = paras[0]!.slice(paras[0]!.indexOf('.') + 1).trim();
+    if (paras[0]!.includes('.') && rest !== '') paras[0] = rest;
+    else paras.shift();
+  }
+  if (paras.length === 0)
+    paras.push(
+      `This package installs ${oneLine(displayName)} as its developer built it; pkgme put it into this Debian package.`,
+    );
+  return paras.join('\n\n');
+}

@@ -1,0 +1,470 @@
+/**
+ * planPackage: the guessed fields, the resolver's verdicts and the user's overrides → one PackagePlan, the single
+ * source of truth for everything generated (types.ts). Every choice is made here, with its provenance in
+ * `plan.fields`, so the generators only format and the report can show why each value is what it is.
+ *
+ * Rules (docs/packaging.md, "Plan and overrides"): overrides win; a package needs a name and a version (there is no
+ * honest default for either); the rest has a documented default. Bad input becomes Problems (errors stop the
+ * pipeline before anything is written): no executables, mixed architectures, bundled glibc, unresolved libraries,
+ * broken ELF files.
+ */
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem, Upload } from '../backends/types.ts';
+import type { ArchVerdict, ReleaseVerdict } from '../depdb/resolve/index.ts';
+import { PkgmeError } from '../errors.ts';
+import { getKey, listValue, mainGroup, parseDesktop } from '../inspect/guess/desktop.ts';
+import { guess, type Guess } from '../inspect/guess/field.ts';
+import { guessSection } from '../inspect/guess/section.ts';
+import { applyOverrides, validateOverride } from './overrides.ts';
+import { archTrees, inTree, machineArchitecture } from './plan-arch.ts';
+import {
+  brokenElf,
+  bundledGlibc,
+  missingExecutables,
+  noExecutables,
+  unresolvedLibraries,
+} from './plan-checks.ts';
+import { cleanDescription, cleanSynopsis, fallbackSynopsis } from './plan-text.ts';
+import type { Overrides, PackagePlan } from './types.ts';
+
+export interface PlanInput {
+  fields: Record<string, Guess<unknown>>;
+  problems: Problem[];
+  releases: Record<string, ReleaseVerdict>;
+  upload: Upload;
+}
+
+export interface PlanOptions {
+  overrides?: Overrides;
+  release?: string;
+  /** Maintainer when neither the metadata, an override nor DEBFULLNAME/DEBEMAIL give one. */
+  maintainerDefault?: string;
+  /** Seconds since the epoch, for an upload whose files carry no usable time (a .deb left packed). */
+  now?: number;
+  /** The environment to read DEBFULLNAME/DEBEMAIL from (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** The os-release file that names the machine's release (default /etc/os-release). */
+  osRelease?: string;
+}
+
+/**
+ * Standards-Version per release: the newest Policy version that release's lintian knows, so lintian reports
+ * neither out-of-date-standards-version nor newer-standards-version. bookworm: 4.6.2, read from bookworm's lintian
+ * (/usr/share/lintian/data/debian-policy/releases.json; plan.test.ts compares with the machine's copy when it runs
+ * on bookworm). bullseye 4.5.1 and trixie 4.7.2 are the debian-policy versions those releases ship. A newer
+ * release than trixie gets trixie's value.
+ */
+export const STANDARDS_VERSIONS: Record<string, string> = {
+  bullseye: '4.5.1',
+  bookworm: '4.6.2',
+  trixie: '4.7.2',
+};
+const NEWEST_STANDARDS = '4.7.2';
+
+/**
+ * The maintainer when nothing else says: a name and a mailbox under the reserved .invalid domain (RFC 2606), so no
+ * mail goes to a stranger. lintian accepts it (checked in plan.test.ts): it has a phrase, a user and a domain
+ * (bogus-mail-host, no-phrase and malformed-contact are lintian's errors); it is not on localhost.
+ */
+export const DEFAULT_MAINTAINER = 'pkgme automatic packaging <pkgme@pkgme.invalid>';
+
+/** Fields whose inherited problems are settled once the field has a value. */
+const SETTLES: Record<string, string[]> = {
+  name: ['NAME_UNKNOWN'],
+  version: ['VERSION_UNKNOWN', 'VERSION_INVALID'],
+};
+
+/** VERSION_CODENAME of os-release(5), the machine's own release. */
+export function machineRelease(path = '/etc/os-release'): string | undefined {
+  try {
+    const m = /^VERSION_CODENAME=["']?([^"'\n]*)["']?$/m.exec(readFileSync(path, 'utf8'));
+    return m?.[1] !== undefined && m[1] !== '' ? m[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function str(g: Guess<unknown> | undefined): string | undefined {
+  return typeof g?.value === 'string' && g.value.trim() !== '' ? g.value : undefined;
+}
+
+function strings(g: Guess<unknown> | undefined): string[] | undefined {
+  return Array.isArray(g?.value) && g.value.every((x) => typeof x === 'string')
+    ? (g.value as string[])
+    : undefined;
+}
+
+/** A key of the desktop entry's [Desktop Entry] group, when the fields hold one. */
+function desktopKey(desktop: string | undefined, key: string): string | undefined {
+  if (desktop === undefined) return undefined;
+  try {
+    const g = mainGroup(parseDesktop(Buffer.from(desktop, 'utf8')));
+    return g === undefined ? undefined : getKey(g, key);
+  } catch {
+    return undefined;
+  }
+}
+
+function maintainerFrom(
+  fields: Record<string, Guess<unknown>>,
+  opts: PlanOptions,
+  problems: Problem[],
+): Guess<string> {
+  const given = fields.maintainer;
+  const value = str(given);
+  if (value !== undefined && given !== undefined) {
+    try {
+      return guess(validateOverride('maintainer', value, 'maintainer'), given.source, given.confidence);
+    } catch (err) {
+      problems.push({
+        severity: 'warning',
+        code: 'MAINTAINER_INVALID',
+        message: `maintainer from ${given.source} is not usable: ${(err as Error).message}`,
+        hint: 'Set one with --set maintainer="Full Name <user@domain>".',
+      });
+    }
+  }
+  const env = opts.env ?? process.env;
+  const email = env.DEBEMAIL?.trim();
+  if (email !== undefined && email !== '') {
+    const candidate = email.includes('<') ? email : `${env.DEBFULLNAME?.trim() ?? ''} <${email}>`;
+    try {
+      return guess(validateOverride('maintainer', candidate, 'DEBEMAIL'), 'env:DEBFULLNAME/DEBEMAIL', 0.9);
+    } catch {
+      // An unusable environment falls through to the default, like a missing one.
+    }
+  }
+  if (opts.maintainerDefault !== undefined) return guess(opts.maintainerDefault, 'default', 0.5);
+  problems.push({
+    severity: 'warning',
+    code: 'MAINTAINER_DEFAULT',
+    message: `no maintainer given: using "${DEFAULT_MAINTAINER}"`,
+    hint: 'Set yours with --set maintainer="Full Name <user@domain>", DEBFULLNAME/DEBEMAIL, or the metadata file.',
+  });
+  return guess(DEFAULT_MAINTAINER, 'default', 0.3);
+}
+
+/** The newest modification time in the upload: reproducible (same upload, same date), unlike the clock. */
+function newestMtime(upload: Upload): number | undefined {
+  if (upload.root === null) return undefined;
+  let newest: number | undefined;
+  for (const e of upload.inventory.entries) {
+    try {
+      const t = Math.floor(lstatSync(join(upload.root, e.path)).mtimeMs / 1000);
+      if (newest === undefined || t > newest) newest = t;
+    } catch {
+      // A member that vanished says nothing about the date.
+    }
+  }
+  return newest;
+}
+
+const MAX_LICENSE_TEXT = 512 * 1024;
+
+function licenseText(upload: Upload, g: Guess<unknown> | undefined): string | undefined {
+  if (upload.root === null || g === undefined || !g.source.startsWith('file:')) return undefined;
+  const path = join(upload.root, g.source.slice('file:'.length));
+  try {
+    if (lstatSync(path).size > MAX_LICENSE_TEXT) return undefined;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+interface ArchChoice {
+  architecture: Guess<string>;
+  /** The upload directory to package ('' = everything), for per-architecture uploads. */
+  tree: string;
+}
+
+function chooseArchitecture(
+  upload: Upload,
+  fields: Record<string, Guess<unknown>>,
+  problems: Problem[],
+): ArchChoice {
+  const arches = upload.inventory.architectures;
+  const wanted = fields.architecture?.source === 'user' ? str(fields.architecture) : undefined;
+  if (arches.length <= 1) {
+    const elfArch = arches[0];
+    if (wanted !== undefined && elfArch !== undefined && wanted !== elfArch)
+      problems.push({
+        severity: 'error',
+        code: 'ARCHITECTURE_MISMATCH',
+        message: `--set architecture=${wanted}, but the upload's ELF files are ${elfArch}`,
+        hint: `Drop --set architecture (the ELF files decide), or upload the ${wanted} build.`,
+      });
+    if (wanted !== undefined) return { architecture: fields.architecture as Guess<string>, tree: '' };
+    if (elfArch !== undefined) return { architecture: guess(elfArch, 'elf:e_machine', 1), tree: '' };
+    const given = str(fields.architecture);
+    return {
+      architecture: guess(given ?? 'all', given ? fields.architecture!.source : 'default', 0.5),
+      tree: '',
+    };
+  }
+  const trees = archTrees(upload.inventory.entries);
+  if (trees === undefined) {
+    problems.push({
+      severity: 'error',
+      code: 'MIXED_ARCHITECTURES',
+      message: `the upload mixes ELF files of several architectures: ${arches.join(', ')}`,
+      hint: 'Upload one tarball per architecture, or put each architecture in its own directory (x86_64/, aarch64/).',
+    });
+    const first = wanted ?? arches[0]!;
+    return { architecture: guess(first, wanted ? 'user' : 'elf:e_machine', wanted ? 1 : 0.3), tree: '' };
+  }
+  const machine = machineArchitecture();
+  const arch = wanted ?? (machine in trees ? machine : undefined);
+  const list = Object.entries(trees)
+    .map(([a, t]) => `${t}/ (${a})`)
+    .join(', ');
+  if (arch === undefined || !(arch in trees)) {
+    problems.push({
+      severity: 'error',
+      code: 'MIXED_ARCHITECTURES',
+      message: `the upload holds one tree per architecture (${list}), none for ${arch ?? machine}`,
+      hint: `Choose one with --set architecture=${Object.keys(trees)[0]!}.`,
+    });
+    const first = Object.keys(trees)[0]!;
+    return { architecture: guess(first, 'elf:e_machine', 0.3), tree: trees[first]! };
+  }
+  const others = Object.entries(trees).filter(([a]) => a !== arch);
+  problems.push({
+    severity: 'warning',
+    code: 'ARCHITECTURE_TREES',
+    message: `the upload holds one tree per architecture; packaging ${trees[arch]}/ for ${arch}, not ${others.map(([a, t]) => `${t}/ (${a})`).join(', ')}`,
+    hint: `Package the others with --set architecture=${others.map(([a]) => a).join(' / ')}.`,
+  });
+  return {
+    architecture:
+      wanted !== undefined
+        ? (fields.architecture as Guess<string>)
+        : guess(arch, `heuristic:architecture-tree:${trees[arch]}`, 0.8),
+    tree: trees[arch]!,
+  };
+}
+
+function standardsVersion(release: string, problems: Problem[]): string {
+  const known = STANDARDS_VERSIONS[release];
+  if (known !== undefined) return known;
+  problems.push({
+    severity: 'warning',
+    code: 'STANDARDS_VERSION_GUESSED',
+    message: `release ${release} is not one pkgme knows the Policy version of: using Standards-Version ${NEWEST_STANDARDS}`,
+  });
+  return NEWEST_STANDARDS;
+}
+
+function releaseOf(input: PlanInput, opts: PlanOptions): string {
+  if (opts.release !== undefined) return opts.release;
+  const imported = Object.keys(input.releases);
+  if (imported.length === 1) return imported[0]!;
+  const own = machineRelease(opts.osRelease);
+  if (own !== undefined) return own;
+  throw new PkgmeError('RELEASE_UNKNOWN', 'no target release: give one with --release', 'usage', {
+    hint: `Imported releases: ${imported.join(', ') || 'none'}; the machine's /etc/os-release names none.`,
+  });
+}
+
+function verdictFor(input: PlanInput, release: string, arch: string): ArchVerdict | undefined {
+  const v = input.releases[release];
+  if (v === undefined) return undefined;
+  return v.arch === arch ? v : v.architectures[arch];
+}
+
+/** The verdict for the report: the release's own when its main architecture is the chosen one. */
+function releaseVerdict(release: ReleaseVerdict, chosen: ArchVerdict): ReleaseVerdict {
+  return release.arch === chosen.arch ? release : { ...chosen, architectures: { [chosen.arch]: chosen } };
+}
+
+function required(field: 'name' | 'version', value: string | undefined): string {
+  if (value !== undefined) return value;
+  const code = field === 'name' ? 'NAME_UNKNOWN' : 'VERSION_UNKNOWN';
+  const example = field === 'name' ? 'myapp' : '1.2.3';
+  throw new PkgmeError(
+    code,
+    `no package ${field}: none in the metadata file, the upload's name or its top directory`,
+    'input',
+    { hint: `Add --set ${field}=${example}.`, details: { field } },
+  );
+}
+
+export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePlan {
+  const fields = applyOverrides(input.fields, opts.overrides ?? {});
+  const pkg = required('name', str(fields.name));
+  const upstream = required('version', str(fields.version));
+  const settled = new Set(Object.values(SETTLES).flat());
+  const problems: Problem[] = input.problems.filter(
+    (p) =>
+      !settled.has(p.code) &&
+      p.code !== 'MIXED_ARCHITECTURES' &&
+      !(p.code === 'NAME_CLASHES_DEBIAN' && fields.name?.source === 'user'),
+  );
+  const decided: Record<string, Guess<unknown>> = { ...fields };
+
+  const revision = str(fields.revision) ?? '1';
+  if (fields.revision === undefined) decided.revision = guess(revision, 'default', 1);
+  const colon = upstream.indexOf(':');
+  const upstreamVersion = colon >= 0 ? upstream.slice(colon + 1) : upstream;
+
+  const { architecture, tree } = chooseArchitecture(input.upload, fields, problems);
+  decided.architecture = architecture;
+  const entries = input.upload.inventory.entries.filter((e) => inTree(e.path, tree));
+
+  const release = releaseOf(input, opts);
+  decided.release = guess(release, opts.release !== undefined ? 'user' : 'default', 1);
+
+  const userExes = fields.executables?.source === 'user';
+  const executables = (strings(fields.executables) ?? []).filter((p) => userExes || inTree(p, tree));
+  decided.executables = guess(
+    executables,
+    fields.executables?.source ?? 'default',
+    fields.executables?.confidence ?? 0.3,
+  );
+  // A packed .deb (root null) has no inventory: its backend vouches for its content.
+  if (executables.length === 0 && input.upload.root !== null) problems.push(noExecutables(entries));
+  problems.push(...missingExecutables(input.upload.inventory.entries, executables));
+  problems.push(...bundledGlibc(entries));
+  problems.push(...brokenElf(entries, executables));
+
+  const verdict = verdictFor(input, release, architecture.value);
+  const dependsOverridden = fields.depends?.source === 'user';
+  let depends = '';
+  if (dependsOverridden) depends = str(fields.depends) ?? '';
+  else if (verdict !== undefined) {
+    depends = verdict.depends;
+    decided.depends = guess(depends, `resolver:${release}/${verdict.arch}`, verdict.satisfiable ? 1 : 0.5);
+  }
+  if (verdict !== undefined) problems.push(...unresolvedLibraries(verdict, release, dependsOverridden));
+  else if (!dependsOverridden && entries.some((e) => e.elf !== undefined && e.elf.needed.length > 0))
+    problems.push({
+      severity: 'error',
+      code: 'DEPENDS_UNKNOWN',
+      message: `no dependency data for ${release} (${architecture.value}): the package's Depends cannot be computed`,
+      hint: `Import the release (pkgme depdb import --release ${release}), choose an imported one with --release, or give --set depends=….`,
+    });
+
+  const desktopText = executables.length > 0 ? str(fields.desktop) : undefined;
+  const displayName = desktopKey(desktopText, 'Name') ?? str(fields.displayName) ?? pkg;
+  let categories = strings(fields.categories);
+  if (categories === undefined) {
+    const c = desktopKey(desktopText, 'Categories');
+    categories = c === undefined ? [] : listValue(c);
+    if (categories.length > 0) decided.categories = guess(categories, fields.desktop!.source, 0.8);
+  }
+  const section =
+    fields.section ??
+    guessSection(categories.length > 0 ? (decided.categories as Guess<string[]>) : undefined);
+  decided.section = section;
+
+  const summarySource = str(fields.summary) ?? str(fields.description)?.split('\n')[0];
+  let summary = summarySource === undefined ? undefined : cleanSynopsis(summarySource, pkg);
+  if (summary === undefined && fields.summary?.source === 'user')
+    problems.push({
+      severity: 'error',
+      code: 'SUMMARY_INVALID',
+      message: `--set summary="${str(fields.summary)}" is not a usable synopsis: lintian refuses one word, the package name or an article first`,
+      hint: 'Give a few words saying what it does, e.g. --set summary="Prints the zlib version".',
+    });
+  if (summary === undefined) {
+    summary = fallbackSynopsis(displayName);
+    decided.summary = guess(summary, 'default', 0.2);
+    problems.push({
+      severity: 'warning',
+      code: 'SUMMARY_DEFAULT',
+      message: `no usable one-line summary: using "${summary}"`,
+      hint: 'Set one with --set summary="What it does, in a few words".',
+    });
+  } else if (fields.summary !== undefined)
+    decided.summary = guess(summary, fields.summary.source, fields.summary.confidence);
+  else decided.summary = guess(summary, fields.description!.source, 0.6);
+  const description = cleanDescription(str(fields.description), summary, displayName);
+  decided.description = guess(
+    description,
+    fields.description?.source ?? 'default',
+    fields.description?.confidence ?? 0.2,
+  );
+
+  const maintainer = maintainerFrom(fields, opts, problems);
+  decided.maintainer = maintainer;
+
+  let homepage = str(fields.homepage);
+  if (homepage !== undefined && fields.homepage?.source !== 'user') {
+    try {
+      homepage = validateOverride('homepage', homepage, 'homepage');
+    } catch {
+      problems.push({
+        severity: 'warning',
+        code: 'HOMEPAGE_INVALID',
+        message: `homepage "${homepage}" from ${fields.homepage!.source} is not an http(s) URL: left out`,
+        hint: 'Set one with --set homepage=https://….',
+      });
+      homepage = undefined;
+      delete decided.homepage;
+    }
+  }
+
+  let license = str(fields.license);
+  if (license === undefined) {
+    license = 'proprietary';
+    decided.license = guess(license, 'default', 0.2);
+    problems.push({
+      severity: 'warning',
+      code: 'LICENSE_UNKNOWN',
+      message: 'no license found (no LICENSE/COPYING file or metadata): the package says "proprietary"',
+      hint: 'Add a LICENSE file to the upload or --set license=<SPDX id>.',
+    });
+  }
+  const text = licenseText(input.upload, fields.license);
+
+  const date =
+    (typeof fields.date?.value === 'number' ? fields.date.value : undefined) ??
+    newestMtime(input.upload) ??
+    opts.now ??
+    Math.floor(Date.now() / 1000);
+  if (fields.date === undefined) decided.date = guess(date, 'heuristic:newest-mtime', 0.8);
+
+  let copyright = str(fields.copyright);
+  if (copyright === undefined) {
+    copyright = `${new Date(date * 1000).getUTCFullYear()} the ${displayName} developers`;
+    decided.copyright = guess(copyright, 'default', 0.2);
+    problems.push({
+      severity: 'warning',
+      code: 'COPYRIGHT_UNKNOWN',
+      message: `no copyright holder found: debian/copyright says "${copyright}"`,
+      hint: 'Set it with --set copyright="2024 Your Name".',
+    });
+  }
+
+  const iconValue = str(fields.icon);
+  const plan: PackagePlan = {
+    package: pkg,
+    upstreamVersion,
+    revision,
+    version: `${upstream}-${revision}`,
+    architecture: architecture.value,
+    maintainer: maintainer.value,
+    section: section.value as string,
+    priority: 'optional',
+    ...(homepage !== undefined ? { homepage } : {}),
+    summary,
+    description,
+    license,
+    ...(text !== undefined ? { licenseText: text } : {}),
+    copyright,
+    release,
+    standardsVersion: standardsVersion(release, problems),
+    depends,
+    ...(verdict !== undefined ? { verdict: releaseVerdict(input.releases[release]!, verdict) } : {}),
+    executables,
+    desktop: desktopText ?? null,
+    icon: iconValue ?? null,
+    categories,
+    date,
+    ...(tree !== '' ? { appRoot: tree } : {}),
+    fields: decided,
+    problems,
+  };
+  return plan;
+}
