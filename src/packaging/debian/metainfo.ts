@@ -15,7 +15,7 @@
 import type { PackagePlan } from '../types.ts';
 import { synopsis } from './control.ts';
 import { isProprietary } from './licenses.ts';
-import { blocks, oneLine } from './text.ts';
+import { blocks, holderName, oneLine } from './text.ts';
 
 /** XML character data / attribute escaping; also drops characters XML 1.0 cannot hold at all. */
 export function xmlEscape(s: string): string {
@@ -78,6 +78,14 @@ export function componentId(plan: Pick<PackagePlan, 'homepage' | 'maintainer' | 
   return parts.join('.');
 }
 
+/**
+ * Where the package installs the metainfo: /usr/share/metainfo/<component id>.metainfo.xml. AppStream wants the
+ * file named after the id (`appstreamcli validate-tree` warns metainfo-filename-cid-mismatch otherwise).
+ */
+export function metainfoPath(plan: Pick<PackagePlan, 'homepage' | 'maintainer' | 'package'>): string {
+  return `/usr/share/metainfo/${componentId(plan)}.metainfo.xml`;
+}
+
 /** The application's human name: the desktop entry's Name=, else the package name. */
 export function displayName(plan: Pick<PackagePlan, 'desktop' | 'package'>): string {
   if (plan.desktop !== null) {
@@ -108,12 +116,49 @@ export function launcherNames(plan: Pick<PackagePlan, 'executables'>): string[] 
   return [...new Set(names)];
 }
 
+/** The homepage when it is an http(s) URL (the validator's web-url-expected), normalised by the URL parser. */
+function webUrl(homepage: string | undefined): string | undefined {
+  if (homepage === undefined) return undefined;
+  try {
+    const url = new URL(oneLine(homepage));
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A name holds no address or URL (the validator's developer-name-has-url): `Example Ltd <x@y>` → `Example Ltd`. */
+function plainName(s: string | undefined): string | undefined {
+  const name = s
+    ?.replace(/<[^>]*>?/g, ' ')
+    .replace(/\S*(?:[a-z][a-z0-9+.-]*:\/\/|www\.|@)\S*/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return name === undefined || name === '' ? undefined : name;
+}
+
+/**
+ * The developer is the copyright holder when one is named (a company or author), else the maintainer, who in
+ * pkgme is the developer uploading their own build.
+ */
+function developerName(plan: Pick<PackagePlan, 'copyright' | 'maintainer'>): string | undefined {
+  return plainName(holderName(plan.copyright)) ?? plainName(oneLine(plan.maintainer));
+}
+
 function isoDate(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().slice(0, 10);
 }
 
+/**
+ * AppStream descriptions cannot hold links, and a plain URL in one is the validator's warning
+ * description-has-plaintext-url: URLs keep their address but lose the scheme (`https://x.org/a` → `x.org/a`).
+ */
+function withoutSchemes(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/+/gi, '');
+}
+
 function descriptionXml(plan: Pick<PackagePlan, 'description' | 'summary' | 'package'>): string[] {
-  const parts = blocks(plan.description);
+  const parts = blocks(withoutSchemes(plan.description));
   if (parts.length === 0) parts.push({ kind: 'para', text: `${synopsis(plan)}.` });
   const out: string[] = [];
   for (const b of parts) {
@@ -146,11 +191,10 @@ export function metainfo(plan: PackagePlan): string {
     '  </description>',
   ];
   if (desktop) lines.push(`  <launchable type="desktop-id">${xmlEscape(plan.package)}.desktop</launchable>`);
-  if (plan.homepage !== undefined && plan.homepage !== '') {
-    lines.push(`  <url type="homepage">${xmlEscape(oneLine(plan.homepage))}</url>`);
-  }
-  const developer = oneLine(plan.maintainer).replace(/\s*<[^>]*>\s*$/, '');
-  if (developer !== '') lines.push(`  <developer_name>${xmlEscape(developer)}</developer_name>`);
+  const homepage = webUrl(plan.homepage);
+  if (homepage !== undefined) lines.push(`  <url type="homepage">${xmlEscape(homepage)}</url>`);
+  const developer = developerName(plan);
+  if (developer !== undefined) lines.push(`  <developer_name>${xmlEscape(developer)}</developer_name>`);
   const binaries = launcherNames(plan);
   if (binaries.length > 0) {
     lines.push(

@@ -123,3 +123,18 @@ export function truncateWords(s: string, max: number): string {
   const space = cut.lastIndexOf(' ');
   return (space > max / 2 ? cut.slice(0, space) : cut).trimEnd();
 }
+
+/** The holder lines of the plan's copyright, without "Copyright", "(c)" or "©" prefixes (DEP-5 wants none). */
+export function holders(copyright: string): string[] {
+  return cleanText(copyright)
+    .split('\n')
+    .map((l) => oneLine(l).replace(/^(?:copyright\s*)?(?:\(c\)|©)?\s*/i, ''))
+    .filter((l) => l.length > 0);
+}
+
+/** The first holder's name without its years ("2019-2024, Example Ltd" → "Example Ltd"), or undefined. */
+export function holderName(copyright: string): string | undefined {
+  const first = holders(copyright)[0];
+  const name = first?.replace(/^[\d\s,\-–]+/, '').trim();
+  return name === undefined || name === '' ? undefined : name;
+}
