@@ -39,6 +39,11 @@ export interface DependsCheck {
   unneeded: string[];
   /** Resolver packages the .deb names with an equal or higher minimum. */
   agreed: string[];
+  /**
+   * Of those, the ones the .deb pins higher than its files need (a hand-written `= version` pin on a library of the
+   * same source, a raised minimum): not kept, since the pin names one build of one release; listed for the reviewer.
+   */
+  stricter: Array<{ package: string; original: string; relation: string }>;
   /** The .deb's non-library relations, kept. */
   kept: string;
   /** The merged Depends (see the merge rule above). */
@@ -57,6 +62,8 @@ function parseOrEmpty(text: string | undefined): RelationList {
 function atoms(list: RelationList): PackageAtom[] {
   return list.flat().filter((a): a is PackageAtom => a.type === 'package');
 }
+
+const formatAtoms = (xs: PackageAtom[]) => xs.map((a) => formatGroup([a])).join(' | ');
 
 /** The lowest version an atom guarantees (`>= v`, `>> v`, `= v`), or null when it says nothing about the minimum. */
 function minimum(a: PackageAtom): string | null {
@@ -92,6 +99,7 @@ export function checkDebDepends(
     tooLow: [],
     unneeded: [],
     agreed: [],
+    stricter: [],
     kept: '',
     final: '',
   };
@@ -115,11 +123,15 @@ export function checkDebDepends(
     if (need !== null && lower(have, need))
       check.tooLow.push({
         package: d.package,
-        original: mine.map((a) => formatGroup([a])).join(' | '),
+        original: formatAtoms(mine),
         relation: d.relation,
         neededBy,
       });
-    else check.agreed.push(d.package);
+    else {
+      check.agreed.push(d.package);
+      if (have !== null && (need === null || lower(need, have)))
+        check.stricter.push({ package: d.package, original: formatAtoms(mine), relation: d.relation });
+    }
   }
   const kept: RelationList = [];
   for (const g of originalList) {
