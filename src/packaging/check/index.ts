@@ -6,6 +6,14 @@
  * The report is JSON-friendly (plain objects, strings and numbers) because the CLI prints it with --json and the
  * service stores it beside the package.
  */
+import { PkgmeError } from '../../errors.ts';
+import { checkAppstream, isAppstreamTreeFile } from './appstream.ts';
+import { readDebContents } from './contents.ts';
+import { checkDesktopEntries } from './desktop.ts';
+import { checkInstall, isLauncherScript } from './install.ts';
+import { runLintian } from './lintian.ts';
+
+export { ALLOWED_LINTIAN_WARNINGS } from './lintian.ts';
 
 /** One check's verdict. `errors` make it fail; `warnings` are shown but allowed. */
 export interface CheckResult {
@@ -33,11 +41,48 @@ export interface CheckOptions {
   install?: boolean;
   /** Target release of the install chroot; default: the machine's release. */
   release?: string;
-  /** lintian warning tags allowed; default ALLOWED_LINTIAN_WARNINGS (docs/packaging.md mirrors it). */
+  /** lintian warning tags allowed; default the keys of ALLOWED_LINTIAN_WARNINGS (docs/packaging.md mirrors it). */
   allowedLintian?: readonly string[];
+  /** Where cached chroots live; default $PKGME_DATA_DIR/chroots (the tests use .cache/chroots). */
+  chrootRoot?: string;
 }
 
+/** Which files of the .deb the checks read whole: desktop entries, metainfo and icons, launcher scripts. */
+function keep(path: string, head: Buffer): boolean {
+  return isAppstreamTreeFile(path) || isLauncherScript(path, head);
+}
+
+/**
+ * Runs the checks that apply to what is given: lintian on the .deb and .dsc together (one run), the desktop and
+ * AppStream validators on the .deb's files, and the chroot install test when `install` is set. Checks run one after
+ * another: lintian already uses every core, and the install test's copy and apt-get are disk-bound.
+ */
 export async function checkPackage(opts: CheckOptions): Promise<CheckReport> {
-  void opts;
-  throw new Error('checkPackage: not implemented yet');
+  if (!opts.deb && !opts.dsc) {
+    throw new PkgmeError('CHECK_NOTHING', 'nothing to check: give a .deb, a .dsc or both', 'usage', {
+      hint: 'pkgme check OUT/pkg_1.0-1_amd64.deb OUT/pkg_1.0-1.dsc',
+    });
+  }
+  if (opts.install && !opts.deb) {
+    throw new PkgmeError('CHECK_INSTALL_NEEDS_DEB', 'the install test needs the .deb', 'usage', {
+      hint: 'Pass the binary package as well as --install.',
+    });
+  }
+  const checks: CheckResult[] = [];
+  const files = [opts.deb, opts.dsc].filter((f): f is string => f !== undefined);
+  checks.push(await runLintian(files, opts.allowedLintian ? { allowed: opts.allowedLintian } : {}));
+  if (opts.deb) {
+    const contents = await readDebContents(opts.deb, keep);
+    checks.push(await checkDesktopEntries(contents));
+    checks.push(await checkAppstream(contents));
+    if (opts.install) {
+      checks.push(
+        await checkInstall(opts.deb, contents, {
+          ...(opts.release ? { release: opts.release } : {}),
+          ...(opts.chrootRoot ? { root: opts.chrootRoot } : {}),
+        }),
+      );
+    }
+  }
+  return { ok: checks.every((c) => c.ok), checks };
 }

@@ -1,0 +1,144 @@
+/**
+ * lintian check on real packages (check.fixture.ts): the pkgme-shaped package and its source pass with only allowed
+ * warnings, in one lintian run; the broken one fails on its E: tags. The EWI parse is compared with lintian's own
+ * JSON output of the same files (the oracle for the parser), and the docs table with the constant.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { repoRoot, requireTools } from '../../testing/env.ts';
+import { checkFixtures, FIXTURE_TOOLS } from './check.fixture.ts';
+import {
+  ALLOWED_LINTIAN_WARNINGS,
+  lintianArgs,
+  lintianVerdict,
+  parseLintianOutput,
+  runLintian,
+  type LintianCode,
+} from './lintian.ts';
+
+test('the good package and its source pass lintian in one run; only allowed warnings remain', async (t) => {
+  if (!requireTools(t, ['lintian', ...FIXTURE_TOOLS], 'lintian dpkg-dev gcc')) return;
+  const fx = checkFixtures();
+  const r = await runLintian([fx.good.deb, fx.good.dsc]);
+  console.log(`lintian good deb+dsc: ${r.details.seconds} s, counts ${JSON.stringify(r.details.counts)}`);
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.ok, true);
+  assert.deepEqual(r.details.unparsed, []);
+  for (const w of r.warnings)
+    assert.ok(Object.keys(ALLOWED_LINTIAN_WARNINGS).some((tag) => w.includes(`: ${tag}`)));
+  const hints = r.details.hints as { type: string }[];
+  assert.ok(
+    hints.some((h) => h.type === 'source'),
+    'the .dsc was checked in the same run',
+  );
+});
+
+test('the broken package fails: E: tags and a warning outside the allowed list', async (t) => {
+  if (!requireTools(t, ['lintian', ...FIXTURE_TOOLS], 'lintian dpkg-dev gcc')) return;
+  const fx = checkFixtures();
+  const r = await runLintian([fx.bad.deb]);
+  assert.equal(r.ok, false);
+  assert.ok(
+    r.errors.some((e) => e.startsWith(`E: ${fx.bad.pkg}: dir-or-file-in-opt`)),
+    r.errors.join('\n'),
+  );
+  assert.ok(r.errors.some((e) => e.includes('unstripped-binary-or-object')));
+  assert.ok(
+    r.errors.some(
+      (e) => e.includes('desktop-entry-invalid-category') && e.includes('not in the allowed list'),
+    ),
+  );
+  // With that warning allowed, it moves to the warnings; the E: tags still fail the check.
+  const v = lintianVerdict({ hints: r.details.hints as never, unparsed: [] }, [
+    ...Object.keys(ALLOWED_LINTIAN_WARNINGS),
+    'desktop-entry-invalid-category',
+    'desktop-entry-lacks-main-category',
+  ]);
+  assert.ok(v.warnings.some((w) => w.includes('desktop-entry-invalid-category')));
+  assert.equal(v.ok, false);
+});
+
+/** lintian's stdout; exit 2 (error tags) is a normal outcome here. */
+function lintian(args: string[]): string {
+  const r = spawnSync('lintian', args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.ok(r.status === 0 || r.status === 2, r.stderr);
+  return r.stdout;
+}
+
+interface JsonHint {
+  tag: string;
+  visibility: string;
+  experimental: boolean;
+  note: string;
+  override?: unknown;
+}
+const VISIBILITY: Record<string, LintianCode> = {
+  error: 'E',
+  warning: 'W',
+  info: 'I',
+  pedantic: 'P',
+  classification: 'C',
+};
+
+test('the EWI parse equals lintian --exp-output format=json on the same files', (t) => {
+  if (!requireTools(t, ['lintian', ...FIXTURE_TOOLS], 'lintian dpkg-dev gcc')) return;
+  const fx = checkFixtures();
+  const files = [fx.good.deb, fx.good.dsc, fx.bad.deb, fx.nolib.deb];
+  const ewi = parseLintianOutput(lintian(lintianArgs(files)));
+  const json = JSON.parse(lintian(['--exp-output', 'format=json', ...lintianArgs(files)])) as {
+    groups: { input_files: { path: string; hints: JsonHint[] }[] }[];
+  };
+  const fromJson: string[] = [];
+  for (const g of json.groups)
+    for (const f of g.input_files)
+      for (const h of f.hints) {
+        const code = h.override ? 'O' : h.experimental ? 'X' : VISIBILITY[h.visibility];
+        const type = f.path.endsWith('.dsc') ? 'source' : 'binary';
+        fromJson.push(`${code} ${type} ${h.tag} ${h.note}`);
+      }
+  // The EWI note adds the pointer ("[path:line]") after the JSON note.
+  const fromEwi = ewi.hints.map((h) => `${h.code} ${h.type} ${h.tag} ${h.note.replace(/ ?\[[^\]]*\]$/, '')}`);
+  assert.ok(fromJson.length > 15, `${fromJson.length} hints`);
+  assert.deepEqual([...fromEwi].sort(), [...fromJson].sort());
+  assert.deepEqual(ewi.unparsed, []);
+});
+
+test('parse: source and binary lines, O:/M: codes, notes with brackets; unknown lines are kept', () => {
+  const out = parseLintianOutput(
+    [
+      'N: an explanation line',
+      'E: foo source: tag-a some note [debian/control:12]',
+      'W: foo-bin: tag-b',
+      'O: foo: tag-c [usr/bin/foo]',
+      'M: foo changes: tag-d',
+      'running with root privileges is not recommended!',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    out.hints.map((h) => [h.code, h.package, h.type, h.tag, h.note]),
+    [
+      ['E', 'foo', 'source', 'tag-a', 'some note [debian/control:12]'],
+      ['W', 'foo-bin', 'binary', 'tag-b', ''],
+      ['O', 'foo', 'binary', 'tag-c', '[usr/bin/foo]'],
+      ['M', 'foo', 'changes', 'tag-d', ''],
+    ],
+  );
+  assert.deepEqual(out.unparsed, ['running with root privileges is not recommended!']);
+  assert.equal(lintianVerdict(out).ok, false);
+});
+
+test('docs/packaging.md lists exactly the allowed warnings, with their reasons', () => {
+  const doc = readFileSync(join(repoRoot, 'docs/packaging.md'), 'utf8');
+  const start = doc.indexOf('\n## Checks');
+  assert.ok(start >= 0, 'docs/packaging.md has a "## Checks" section');
+  const next = doc.indexOf('\n## ', start + 1);
+  const section = doc.slice(start, next < 0 ? undefined : next);
+  const rows = new Map<string, string>();
+  for (const m of section.matchAll(/^\|\s*`([a-z0-9-]+)`\s*\|\s*(.*?)\s*\|$/gm)) rows.set(m[1]!, m[2]!);
+  assert.deepEqual([...rows.keys()].sort(), Object.keys(ALLOWED_LINTIAN_WARNINGS).sort());
+  for (const [tag, why] of Object.entries(ALLOWED_LINTIAN_WARNINGS)) assert.equal(rows.get(tag), why, tag);
+});
