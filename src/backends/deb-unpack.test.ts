@@ -1,7 +1,7 @@
 /**
- * Hostile .debs: a valid debian-binary and control member (from `tar`), and a data member crafted with python3's
- * tarfile (which writes "..", absolute names, links out of the tree and device nodes when told to), joined with our
- * ar writer. Each must fail with the upload extractor's typed error (or warn, for setuid), leave nothing behind, and
+ * Hostile .debs: a valid debian-binary and control member (from `tar`), and as data member each hostile tar the
+ * upload extractor is tested with (src/upload/hostile-fixture.ts: "..", absolute names, links out of the tree,
+ * device nodes…), joined with our ar writer. Each must fail with the upload extractor's typed error (or warn, for setuid), leave nothing behind, and
  * write nothing outside the job directory. A real .deb with absolute symlinks (libc6) unpacks, its links recorded.
  */
 import assert from 'node:assert/strict';
@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { writeAr } from '../formats/ar/write.ts';
+import { makeHostileArchives } from '../upload/hostile-fixture.ts';
 import { realDebs } from '../formats/deb/fixtures.ts';
 import { isPkgmeError } from '../errors.ts';
 import { inspectUpload } from '../inspect/inspect.ts';
@@ -30,47 +31,18 @@ import { debBackend } from './deb.ts';
 const tmp = mkdtempSync(join(tmpdir(), 'pkgme-debunpack-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Writes data tars named after their case; `evil` is an absolute path outside everything (must never appear). */
-const SCRIPT = String.raw`
-import io, os, sys, tarfile
-out, evil = sys.argv[1], sys.argv[2]
-def tar(name, members):
-    with tarfile.open(os.path.join(out, name + '.tar'), 'w', format=tarfile.GNU_FORMAT) as t:
-        for m in members:
-            info = tarfile.TarInfo(m['name'])
-            info.type = m.get('type', tarfile.REGTYPE)
-            info.mode = m.get('mode', 0o644)
-            info.mtime = 1700000000
-            info.linkname = m.get('link', '')
-            info.devmajor, info.devminor = m.get('dev', (0, 0))
-            data = m.get('data', b'')
-            if info.type == tarfile.REGTYPE:
-                info.size = len(data)
-                t.addfile(info, io.BytesIO(data))
-            else:
-                t.addfile(info)
-D, L, H = tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE
-tar('dotdot', [{'name': './usr/', 'type': D, 'mode': 0o755}, {'name': './usr/../../escape', 'data': b'x'}])
-tar('absolute', [{'name': evil, 'data': b'x'}])
-tar('device', [{'name': './dev/', 'type': D, 'mode': 0o755}, {'name': './dev/null', 'type': tarfile.CHRTYPE, 'mode': 0o666, 'dev': (1, 3)}])
-tar('fifo', [{'name': './pipe', 'type': tarfile.FIFOTYPE}])
-tar('link-up', [{'name': './up', 'type': L, 'link': '../..'}, {'name': './up/evil', 'data': b'x'}])
-tar('through-abs-link', [{'name': './etc', 'type': L, 'link': os.path.dirname(evil)}, {'name': './etc/' + os.path.basename(evil), 'data': b'x'}])
-tar('hardlink-out', [{'name': './h', 'type': H, 'link': '/etc/passwd'}])
-tar('plants-control', [{'name': './DEBIAN/', 'type': D, 'mode': 0o755}, {'name': './DEBIAN/control', 'data': b'Package: evil\n'}])
-tar('setuid', [{'name': './usr/', 'type': D, 'mode': 0o755}, {'name': './usr/bin/', 'type': D, 'mode': 0o755},
-    {'name': './usr/bin/su', 'mode': 0o4755, 'data': b'#!/bin/sh\n'}, {'name': './usr/bin/wall', 'mode': 0o2755, 'data': b'#!/bin/sh\n'}])
-tar('bomb', [{'name': './zeros', 'data': bytes(8 << 20)}])
-`;
-
+/** The upload extractor's hostile tars (src/upload/hostile-fixture.ts) as data members, and the code each must give. */
 const CASES: Record<string, string> = {
   dotdot: 'UPLOAD_PATH_TRAVERSAL',
   absolute: 'UPLOAD_PATH_TRAVERSAL',
   device: 'UPLOAD_SPECIAL_FILE',
   fifo: 'UPLOAD_SPECIAL_FILE',
-  'link-up': 'UPLOAD_LINK_ESCAPE',
-  'through-abs-link': 'UPLOAD_PATH_THROUGH_LINK',
+  'symlink-up': 'UPLOAD_LINK_ESCAPE',
+  // "etc" -> /etc is kept as a link of the package (not created), so etc/pkgme-evil would be written through it.
+  'symlink-etc': 'UPLOAD_PATH_THROUGH_LINK',
   'hardlink-out': 'UPLOAD_LINK_ESCAPE',
+  'hardlink-abs': 'UPLOAD_LINK_ESCAPE',
+  duplicate: 'UPLOAD_DUPLICATE_MEMBER',
   'plants-control': 'UPLOAD_DUPLICATE_MEMBER',
 };
 
@@ -98,11 +70,15 @@ function craftDeb(name: string, dataTar: Buffer): string {
 
 function crafted(): { debs: Record<string, string>; evil: string } {
   const tars = join(tmp, 'tars');
-  mkdirSync(tars);
+  mkdirSync(join(tars, 'plant', 'DEBIAN'), { recursive: true });
   const evil = join(tmp, 'outside', 'pkgme-evil');
-  execFileSync('python3', ['-c', SCRIPT, tars, evil]);
+  makeHostileArchives(tars, evil);
+  // A data member with its own DEBIAN/control, meant to replace the real one.
+  writeFileSync(join(tars, 'plant', 'DEBIAN', 'control'), 'Package: evil\n');
+  execFileSync('tar', ['-C', join(tars, 'plant'), '-cf', join(tars, 'plants-control.tar'), '.']);
   const debs: Record<string, string> = {};
-  for (const f of readdirSync(tars)) debs[f.replace(/\.tar$/, '')] = craftDeb(f, readFileSync(join(tars, f)));
+  for (const f of readdirSync(tars).filter((n) => n.endsWith('.tar')))
+    debs[f.replace(/\.tar$/, '')] = craftDeb(f, readFileSync(join(tars, f)));
   return { debs, evil };
 }
 
@@ -130,14 +106,14 @@ test('hostile .debs: the upload extractor’s typed errors, nothing left behind 
 
   const bomb = join(tmp, 'dest-bomb');
   await assert.rejects(
-    unpackDeb(debs.bomb!, bomb, { ratioGraceBytes: 1 << 20, maxRatio: 50 }),
+    unpackDeb(debs.big!, bomb, { ratioGraceBytes: 1 << 20, maxRatio: 50 }),
     (err: unknown) => {
       assert.ok(isPkgmeError(err) && err.code === 'UPLOAD_RATIO_EXCEEDED', String(err));
       return true;
     },
   );
   await assert.rejects(
-    unpackDeb(debs.bomb!, join(tmp, 'dest-big'), { maxFileBytes: 1 << 20 }),
+    unpackDeb(debs.big!, join(tmp, 'dest-big'), { maxFileBytes: 1 << 20 }),
     (err: unknown) => {
       assert.ok(isPkgmeError(err) && err.code === 'UPLOAD_TOO_LARGE', String(err));
       return true;
@@ -146,14 +122,14 @@ test('hostile .debs: the upload extractor’s typed errors, nothing left behind 
 
   const { upload, cleanup } = await openDebUpload(debs.setuid!);
   try {
-    assert.equal(statSync(join(upload.root!, 'usr/bin/su')).mode & 0o7777, 0o755);
-    assert.equal(statSync(join(upload.root!, 'usr/bin/wall')).mode & 0o7777, 0o755);
+    assert.equal(statSync(join(upload.root!, 'bin/su')).mode & 0o7777, 0o755);
+    assert.equal(statSync(join(upload.root!, 'shared')).mode & 0o7777, 0o777);
     const problems = (await debBackend.info(upload)).problems.filter(
       (p) => p.code === 'UPLOAD_MODE_STRIPPED',
     );
     assert.deepEqual(
       problems.map((p) => p.message.split(' from ')[0]),
-      ['removed setuid', 'removed setgid'],
+      ['removed setuid', 'removed setgid+sticky'],
     );
   } finally {
     cleanup();
