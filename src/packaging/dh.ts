@@ -66,11 +66,12 @@ const PLAIN_0644_DIRS = [
   'usr/share/lintian/overrides/',
 ];
 
-/** chmod go=rX,u+rw,a-s: X gives x to g and o when it is a directory or some x bit is set. */
+/** chmod go=rX,u+rw,a-s: X gives x to g and o when it is a directory or some x bit is set; u keeps its x. */
 function baseFix(mode: number, isDir: boolean): number {
   const x = isDir || (mode & 0o111) !== 0;
   const u = (mode & 0o700) | 0o600;
-  return (mode & 0o1000) | u | (x ? 0o055 : 0o044);
+  // `o=` clears the sticky bit too (chmod on all 4096 modes says so), and a-s the set-id bits.
+  return u | (x ? 0o055 : 0o044);
 }
 
 /**

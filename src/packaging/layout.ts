@@ -118,7 +118,7 @@ export function appRootOf(upload: Upload): string {
 }
 
 function relToRoot(path: string, appRoot: string): string | undefined {
-  if (appRoot === '') return path;
+  if (appRoot === '' || path === appRoot) return appRoot === '' ? path : '';
   return path.startsWith(`${appRoot}/`) ? path.slice(appRoot.length + 1) : undefined;
 }
 

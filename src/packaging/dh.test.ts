@@ -1,0 +1,60 @@
+/**
+ * dh.ts against the real commands: the base dh_fixperms chmod (go=rX,u+rw,a-s) run by chmod itself on files and
+ * directories of every permission set, with and without the special bits; gzip9n against `gzip -9n`. The path-dependent rules (docs, man, libraries, bin
+ * dirs), dh_link and dh_compress are checked end to end by build.test.ts against dpkg-buildpackage.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { requireTools } from '../testing/env.ts';
+import { dhLinkTarget, fixpermsMode, gzip9n } from './dh.ts';
+
+/** All permission bits, each without and with every special bit (set-uid, set-gid, sticky). */
+const MODES = Array.from({ length: 0o1000 }, (_, m) => [m, m | 0o7000]).flat();
+
+const tmp = mkdtempSync(join(tmpdir(), 'pkgme-dh-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('fixpermsMode equals chmod go=rX,u+rw,a-s on files and directories of all 512 permission sets, with and without set-id/sticky bits', (t) => {
+  if (!requireTools(t, ['chmod'], 'coreutils')) return;
+  for (const type of ['file', 'dir'] as const) {
+    const dir = join(tmp, type);
+    mkdirSync(dir);
+    for (const m of MODES) {
+      const p = join(dir, m.toString(8));
+      if (type === 'file') writeFileSync(p, '');
+      else mkdirSync(p);
+      chmodSync(p, m);
+    }
+    execFileSync('chmod', ['-R', 'go=rX,u+rw,a-s', dir]);
+    let checked = 0;
+    for (const m of MODES) {
+      const got = statSync(join(dir, m.toString(8))).mode & 0o7777;
+      assert.equal(
+        fixpermsMode(`usr/lib/x/${m}`, type, m).toString(8),
+        got.toString(8),
+        `${type} ${m.toString(8)}`,
+      );
+      checked++;
+    }
+    console.log(`fixperms: ${checked} ${type} modes equal to chmod`);
+  }
+});
+
+test('gzip9n writes what gzip -9n writes', async (t) => {
+  if (!requireTools(t, ['gzip'], 'gzip')) return;
+  const data = readFileSync('/etc/services');
+  await gzip9n({ data }, join(tmp, 'a.gz'));
+  assert.deepEqual(readFileSync(join(tmp, 'a.gz')), execFileSync('gzip', ['-9n'], { input: data }));
+});
+
+test('dhLinkTarget: relative inside one top directory, absolute across, self links skipped', () => {
+  assert.equal(dhLinkTarget('/usr/bin/foo', '/usr/lib/foo/bin/foo'), '../lib/foo/bin/foo');
+  assert.equal(dhLinkTarget('/usr/lib/a/share/l', './data.bin'), 'data.bin');
+  assert.equal(dhLinkTarget('/usr/lib/a/bin/l', '../share/../share/run.sh'), '../share/run.sh');
+  assert.equal(dhLinkTarget('/usr/bin/x', '/etc/x'), '/etc/x');
+  assert.equal(dhLinkTarget('/usr/lib/a/x', 'x'), undefined);
+});

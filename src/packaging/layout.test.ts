@@ -1,0 +1,108 @@
+/**
+ * The layout's launcher rule against the dynamic loader itself: for every fixture executable, `ldd` on the
+ * unpacked upload reports a bundled library "not found" exactly when the layout chose a wrapper, and with the
+ * wrapper's LD_LIBRARY_PATH (mapped back into the upload) ldd finds everything. Also: the essential-command list
+ * against dpkg's own view, and the clash errors.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PkgmeError } from '../errors.ts';
+import { requireTools } from '../testing/env.ts';
+import { essentialCommands, planLayout } from './layout.ts';
+import { FIXTURE_NAMES, fixtureExtras, fixturePlan, openFixture } from './testing.ts';
+
+function ldd(path: string, env: Record<string, string> = {}): string {
+  return execFileSync('ldd', [path], { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+test('wrapper launchers exactly where ldd cannot find a bundled library; the wrapper path fixes it', async (t) => {
+  if (!requireTools(t, ['gcc', 'ldd'], 'gcc libc-bin')) return;
+  let wrappers = 0;
+  let links = 0;
+  for (const name of FIXTURE_NAMES) {
+    const { upload, cleanup } = await openFixture(name);
+    try {
+      const plan = fixturePlan(name);
+      const layout = planLayout(plan, upload, fixtureExtras(name));
+      for (const exe of plan.executables) {
+        const base = exe.split('/').pop()!;
+        const launcher = layout.placements.find((p) => p.to === `/usr/bin/${base}`)!;
+        const abs = join(upload.root!, exe);
+        const notFound = /not found/.test(ldd(abs));
+        assert.equal(launcher.kind === 'generated', notFound, `${name}: ${exe} launcher ${launcher.kind}`);
+        if (launcher.kind === 'generated') {
+          wrappers++;
+          const dirs = layout.launchers[base]!.map((d) =>
+            join(upload.root!, layout.appRoot, d.slice(layout.appDir.length)),
+          );
+          assert.doesNotMatch(ldd(abs, { LD_LIBRARY_PATH: dirs.join(':') }), /not found/);
+          assert.match(String(launcher.data), /^#!\/bin\/sh\n/);
+        } else {
+          links++;
+          assert.equal(launcher.kind, 'symlink');
+        }
+      }
+    } finally {
+      cleanup();
+    }
+  }
+  console.log(`launchers: ${wrappers} wrappers, ${links} symlinks, each agreeing with ldd`);
+  assert.ok(wrappers >= 2 && links >= 2);
+});
+
+test('essential commands equal the /bin and /usr/bin names of Essential packages per dpkg-query', (t) => {
+  if (!requireTools(t, ['dpkg-query'], 'dpkg')) return;
+  const pkgs = execFileSync('dpkg-query', ['-W', '-f=${Essential} ${Package}\\n'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.startsWith('yes '))
+    .map((l) => l.slice(4));
+  const listed = execFileSync('dpkg-query', ['-L', ...pkgs], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => /^\/(?:usr\/)?s?bin\/([^/]+)$/.exec(l)?.[1])
+    .filter((x): x is string => x !== undefined);
+  const ours = essentialCommands();
+  assert.deepEqual([...ours].sort(), [...new Set(listed)].sort());
+  console.log(`essential commands: ${ours.size} from ${pkgs.length} packages`);
+});
+
+test('launcher clashes are typed errors with a fix', async () => {
+  const { upload, cleanup } = await openFixture('nopath');
+  try {
+    const plan = fixturePlan('nopath');
+    const clash = (p: typeof plan, code: string) =>
+      assert.throws(
+        () => planLayout(p, upload, { icons: [] }),
+        (e: unknown) => e instanceof PkgmeError && e.code === code && e.hint !== undefined,
+      );
+    clash({ ...plan, executables: ['bundler-0.3/bundler', 'bundler-0.3/bundler'] }, 'LAYOUT_LAUNCHER_CLASH');
+    clash({ ...plan, executables: ['bundler-0.3/nothere'] }, 'LAYOUT_BAD_EXECUTABLE');
+    const renamed = { ...upload, inventory: { ...upload.inventory } };
+    renamed.inventory.entries = upload.inventory.entries.map((e) =>
+      e.path === 'bundler-0.3/bundler' ? { ...e, path: 'bundler-0.3/ls' } : e,
+    );
+    assert.throws(
+      () => planLayout({ ...plan, executables: ['bundler-0.3/ls'] }, renamed, { icons: [] }),
+      (e: unknown) => e instanceof PkgmeError && e.code === 'LAYOUT_LAUNCHER_ESSENTIAL',
+    );
+    assert.throws(
+      () => planLayout(plan, upload, { icons: [{ to: '/usr/bin/bundler', data: new Uint8Array(1) }] }),
+      (e: unknown) => e instanceof PkgmeError && e.code === 'LAYOUT_DUPLICATE_PATH',
+    );
+  } finally {
+    cleanup();
+  }
+});
+
+test('an upstream debian/ directory is not shipped, with a warning', async () => {
+  const { upload, cleanup } = await openFixture('data');
+  try {
+    const layout = planLayout(fixturePlan('data'), upload, fixtureExtras('data'));
+    assert.ok(layout.warnings.some((w) => w.code === 'LAYOUT_UPSTREAM_DEBIAN_DIR'));
+    assert.ok(!layout.placements.some((p) => p.to.startsWith('/usr/lib/datapp/debian')));
+    assert.ok(layout.placements.some((p) => p.to === '/usr/lib/datapp/share/my file.txt'));
+  } finally {
+    cleanup();
+  }
+});
