@@ -11,7 +11,8 @@
 import type { ReleaseVerdict } from '../depdb/resolve/index.ts';
 import { guess, type Guess } from '../inspect/guess/field.ts';
 import type { InventoryEntry } from '../inspect/inventory.ts';
-import type { Placement } from '../packaging/types.ts';
+import type { DebRelationField, Placement } from '../packaging/types.ts';
+import { RELATION_FIELDS } from './deb-control.ts';
 import { checkDebDepends } from './deb-depends.ts';
 import { unpackNotes } from './deb-unpack.ts';
 import type { BackendInfo, Problem, Upload } from './types.ts';
@@ -24,6 +25,16 @@ export function debTreePrefix(entries: readonly InventoryEntry[]): string | unde
 
 export interface DebPlanParts {
   fixedPlacements: Placement[];
+  /**
+   * The .deb's other relation fields, by control field name (Pre-Depends, Recommends, Suggests, Enhances, Conflicts,
+   * Breaks, Replaces, Provides): what it says, minus library relations in Pre-Depends/Recommends. For
+   * PackagePlan.relations.
+   */
+  relations: Partial<Record<DebRelationField, string>>;
+  /** The .deb's conffiles, when valid (absolute paths of files it ships). For PackagePlan.conffiles. */
+  conffiles?: string[];
+  /** Top directories under /opt the package ships (each needs lintian's dir-or-file-in-opt override). */
+  optDirs: string[];
   /** Fields to add to (or replace in) the inspected ones: `depends` (merged) and `dependsCheck`. */
   fields: Record<string, Guess<unknown>>;
   problems: Problem[];
@@ -47,7 +58,13 @@ function dropped(path: string, oldName: string, renamed: boolean): boolean {
 
 /** The re-packaged .deb's placements, merged Depends and problems (see the module comment for the rules). */
 export function debPlanParts(upload: Upload, info: BackendInfo, opts: DebPlanOptions): DebPlanParts {
-  const out: DebPlanParts = { fixedPlacements: [], fields: {}, problems: [] };
+  const out: DebPlanParts = { fixedPlacements: [], relations: {}, optDirs: [], fields: {}, problems: [] };
+  for (const [key, name] of Object.entries(RELATION_FIELDS)) {
+    const v = info.fields[name]?.value;
+    if (key !== 'Depends' && typeof v === 'string' && v !== '') out.relations[key as DebRelationField] = v;
+  }
+  const conffiles = info.fields.conffiles?.value;
+  if (Array.isArray(conffiles)) out.conffiles = conffiles.map(String);
   const prefix = debTreePrefix(upload.inventory.entries) ?? '';
   const oldName = String(info.fields.controlName?.value ?? info.fields.name?.value ?? opts.package);
   const renamed = oldName !== opts.package;
@@ -65,6 +82,9 @@ export function debPlanParts(upload: Upload, info: BackendInfo, opts: DebPlanOpt
     if (!dropped(l.path, oldName, renamed))
       out.fixedPlacements.push({ kind: 'symlink', to: `/${l.path}`, target: l.target });
   const opt = kept.filter((e) => rel(e).startsWith('opt/') && e.type !== 'directory').length;
+  out.optDirs = [
+    ...new Set(kept.filter((e) => rel(e).startsWith('opt/')).map((e) => `/opt/${rel(e).split('/')[1]}`)),
+  ].sort();
   if (opt > 0)
     out.problems.push({
       severity: 'warning',

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { realDebs } from '../formats/deb/fixtures.ts';
+import { formatRelations, parseRelations } from '../formats/relation/index.ts';
 import { requireTools, run } from '../testing/env.ts';
 import { inventoryTree } from '../inspect/inventory.ts';
 import { debBackend } from './deb.ts';
@@ -54,6 +55,7 @@ test('real .debs: detected; fields equal dpkg-deb -f; dropped control files equa
   if (!requireTools(t, ['dpkg-deb', 'apt-get', 'tar'], 'dpkg apt tar')) return;
   let compared = 0;
   let scripts = 0;
+  let relations = 0;
   const debs = realDebs();
   for (const deb of debs) {
     assert.equal((await debBackend.detect(packed(deb))).score, 100, deb);
@@ -72,6 +74,17 @@ test('real .debs: detected; fields equal dpkg-deb -f; dropped control files equa
       // (conffiles aside: it is only kept once checked against the unpacked tree).
       const { conffiles: _c, ...unpackedFields } = info.fields;
       assert.deepEqual((await debBackend.info(packed(deb))).fields, unpackedFields, basename(deb));
+      // The other relation fields go to PackagePlan.relations, canonical as dpkg writes them.
+      const parts = debPlanParts(upload, info, { package: value(info, 'name') });
+      for (const key of ['Suggests', 'Enhances', 'Conflicts', 'Breaks', 'Replaces', 'Provides'] as const) {
+        const raw = field(deb, key);
+        assert.equal(
+          parts.relations[key] ?? '',
+          raw && formatRelations(parseRelations(raw)),
+          `${basename(deb)} ${key}`,
+        );
+        if (raw) relations++;
+      }
       const members = run('sh', ['-c', `dpkg-deb --ctrl-tarfile "$1" | tar -t`, 'sh', deb])
         .split('\n')
         .map((l) => l.replace(/^\.\//, ''))
@@ -91,7 +104,7 @@ test('real .debs: detected; fields equal dpkg-deb -f; dropped control files equa
     }
   }
   console.log(
-    `deb backend: ${debs.length} real .debs, ${compared} fields equal to dpkg-deb -f, ${scripts} dropped scripts named`,
+    `deb backend: ${debs.length} real .debs, ${compared} fields equal to dpkg-deb -f, ${relations} relation fields kept, ${scripts} dropped scripts named`,
   );
 
   const cut = join(tmp, 'cut.deb');
@@ -199,6 +212,7 @@ test('a renamed package drops its old doc dir; /opt is kept with a warning', asy
       parts.problems.map((p) => p.code),
       ['DEB_FILES_IN_OPT', 'DEPENDS_NOT_RECHECKED'],
     );
+    assert.deepEqual(parts.optDirs, ['/opt/Vendor App']);
   } finally {
     cleanup();
   }

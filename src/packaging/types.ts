@@ -61,6 +61,10 @@ export interface Layout {
   placements: Placement[];
 }
 
+/** Relation fields a re-packaged .deb may carry besides Depends (which is always PackagePlan.depends). */
+export type DebRelationField =
+  'Pre-Depends' | 'Recommends' | 'Suggests' | 'Enhances' | 'Conflicts' | 'Breaks' | 'Replaces' | 'Provides';
+
 /** Everything the generators need, decided and validated: no guessing happens after this point. */
 export interface PackagePlan {
   /** Source and binary package name (one binary package per upload). */
@@ -118,6 +122,17 @@ export interface PackagePlan {
    * are instead of mapping the upload under /usr/lib/<package>. Generated files (docs, metainfo…) are still added.
    */
   fixedPlacements?: Placement[];
+  /**
+   * Relation fields besides Depends, as written to debian/control (deb backend: the .deb's own Recommends,
+   * Conflicts, Provides…, library relations left to the resolver). Absent or empty: none.
+   */
+  relations?: Partial<Record<DebRelationField, string>>;
+  /**
+   * The re-packaged .deb's own conffiles list (kept when every entry is a file it ships), /etc ones included:
+   * dh_installdeb marks every /etc file by itself, so only entries outside /etc need debian/<package>.conffiles,
+   * and the in-process build writes the union into DEBIAN/conffiles. Absent: only dh's automatic ones.
+   */
+  conffiles?: string[];
   /** Every field as finally decided, with provenance (user overrides have source "user"). */
   fields: Record<string, Guess<unknown>>;
   problems: Problem[];
