@@ -21,9 +21,17 @@ const MB = 1024 * 1024;
 /** glibc's libraries: an upload bundling them is refused (BUNDLED_GLIBC), so the tree never carries them. */
 const GLIBC =
   /^(libc|libm|libmvec|libpthread|libdl|librt|libresolv|libnsl|libutil|libanl|libBrokenLocale|libthread_db|libnss_|libmemusage|libpcprofile|libc_malloc|ld-linux)[.-]/;
+/** Bump when the tree changes: cached tarballs are rebuilt. */
+const PERF_TREE_VERSION = '2';
 /** Share of the unpacked bytes gzip -6 keeps for this mix (measured: ELF ~45 %, keystream 100 %, log text ~15 %). */
 const GZIP_KEEPS = 0.54;
-const EXECUTABLES = ['/usr/bin/xz', '/usr/bin/tar', '/usr/bin/gpg', '/usr/bin/perl', '/usr/bin/dpkg'];
+/** Real executables, renamed as the application's own commands (a launcher must not shadow a system command). */
+const EXECUTABLES: Array<[string, string]> = [
+  ['/usr/bin/gpg', 'perfapp'],
+  ['/usr/bin/perl', 'perfapp-script'],
+  ['/usr/bin/tar', 'perfapp-archive'],
+  ['/usr/bin/xz', 'perfapp-pack'],
+];
 
 function keystream(bytes: number, seed: number): Buffer {
   const key = Buffer.alloc(32, seed);
@@ -70,47 +78,51 @@ function realLibraries(bytes: number): string[] {
 /** `.cache/autopkg/perf-<mb>/perfapp-<mb>.0.tar.gz` and its unpacked size. */
 export function perfTarball(mb: number): { tarball: string; top: string } {
   const name = `perfapp-${mb}.0`;
-  const dir = cachedFixture(`autopkg/perf-${mb}`, (tmp) => {
-    const top = join(tmp, 'tree', name);
-    for (const d of ['bin', 'lib', 'share/perfapp/assets', 'share/perfapp/data'])
-      mkdirSync(join(top, d), { recursive: true });
-    const unpacked = (mb * MB) / GZIP_KEEPS;
-    let elf = 0;
-    for (const e of EXECUTABLES) {
-      copyFileSync(e, join(top, 'bin', e.slice(e.lastIndexOf('/') + 1)));
-      elf += statSync(e).size;
-    }
-    for (const l of realLibraries(unpacked * 0.3 - elf))
-      copyFileSync(l, join(top, 'lib', l.slice(l.lastIndexOf('/') + 1)));
-    const chunk = 4 * MB;
-    const chunks = Math.round((unpacked * 0.35) / chunk);
-    for (let i = 0; i < chunks; i++)
+  const dir = cachedFixture(
+    `autopkg/perf-${mb}`,
+    (tmp) => {
+      const top = join(tmp, 'tree', name);
+      for (const d of ['bin', 'lib', 'share/perfapp/assets', 'share/perfapp/data'])
+        mkdirSync(join(top, d), { recursive: true });
+      const unpacked = (mb * MB) / GZIP_KEEPS;
+      let elf = 0;
+      for (const [from, name] of EXECUTABLES) {
+        copyFileSync(from, join(top, 'bin', name));
+        elf += statSync(from).size;
+      }
+      for (const l of realLibraries(unpacked * 0.3 - elf))
+        copyFileSync(l, join(top, 'lib', l.slice(l.lastIndexOf('/') + 1)));
+      const chunk = 4 * MB;
+      const chunks = Math.round((unpacked * 0.35) / chunk);
+      for (let i = 0; i < chunks; i++)
+        writeFileSync(
+          join(top, 'share/perfapp/assets', `asset-${String(i).padStart(3, '0')}.bin`),
+          keystream(chunk, i),
+        );
+      for (let i = 0; i < chunks; i++)
+        writeFileSync(
+          join(top, 'share/perfapp/data', `events-${String(i).padStart(3, '0')}.log`),
+          logText(chunk, i + 1),
+        );
       writeFileSync(
-        join(top, 'share/perfapp/assets', `asset-${String(i).padStart(3, '0')}.bin`),
-        keystream(chunk, i),
+        join(top, 'README'),
+        `perfapp ${mb}.0\n\nA synthetic application tree for the packaging bench.\n`,
       );
-    for (let i = 0; i < chunks; i++)
-      writeFileSync(
-        join(top, 'share/perfapp/data', `events-${String(i).padStart(3, '0')}.log`),
-        logText(chunk, i + 1),
-      );
-    writeFileSync(
-      join(top, 'README'),
-      `perfapp ${mb}.0\n\nA synthetic application tree for the packaging bench.\n`,
-    );
-    copyFileSync('/usr/share/common-licenses/GPL-3', join(top, 'LICENSE'));
-    execFileSync('tar', [
-      '-C',
-      join(tmp, 'tree'),
-      '--sort=name',
-      '--owner=0',
-      '--group=0',
-      '--numeric-owner',
-      '-czf',
-      join(tmp, `${name}.tar.gz`),
-      name,
-    ]);
-    execFileSync('rm', ['-rf', join(tmp, 'tree')]);
-  });
+      copyFileSync('/usr/share/common-licenses/GPL-3', join(top, 'LICENSE'));
+      execFileSync('tar', [
+        '-C',
+        join(tmp, 'tree'),
+        '--sort=name',
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        '-czf',
+        join(tmp, `${name}.tar.gz`),
+        name,
+      ]);
+      execFileSync('rm', ['-rf', join(tmp, 'tree')]);
+    },
+    { version: PERF_TREE_VERSION },
+  );
   return { tarball: join(dir, `${name}.tar.gz`), top: name };
 }
