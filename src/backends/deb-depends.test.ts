@@ -15,6 +15,7 @@ import { resolveFiles } from '../depdb/resolve/index.ts';
 import { localReader } from '../depdb/resolve/testing/memory-reader.ts';
 import { parseRelations, type PackageAtom } from '../formats/relation/index.ts';
 import { realDebs } from '../formats/deb/fixtures.ts';
+import { inspectUpload } from '../inspect/inspect.ts';
 import { cacheDir, requireTools, run, withCacheLock } from '../testing/env.ts';
 import { isLibraryGroup } from './deb-control.ts';
 import type { DependsCheck } from './deb-depends.ts';
@@ -195,4 +196,19 @@ test('a .deb with wrong Depends: missing, too low and unneeded, each with its fi
   } finally {
     cleanup();
   }
+});
+
+test('inspect resolves a packed .deb (it is unpacked): hello’s releases equal the resolver on its files', async (t) => {
+  if (!requireTools(t, ['dpkg-deb', 'apt-get'], 'dpkg apt')) return;
+  const reader = localReader();
+  const release = (await reader.releases())[0]!.release;
+  const deb = realDebs().find((d) => /\/hello_/.test(d))!;
+  const r = await inspectUpload(deb, { store: reader, releases: [release] });
+  assert.equal(r.backend, 'deb');
+  const dir = join(tmp, 'hello-R');
+  run('dpkg-deb', ['-R', deb, dir]);
+  const oracle = (await resolveFiles(reader, [dir], { releases: [release] })).releases[release]!;
+  assert.equal(r.releases[release]?.depends, oracle.depends);
+  assert.match(oracle.depends, /^libc6 \(>= /);
+  assert.equal(r.fields.controlDepends?.value, run('dpkg-deb', ['-f', deb, 'Depends']).trim());
 });
