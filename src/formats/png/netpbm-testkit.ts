@@ -55,6 +55,16 @@ export function readPam(bytes: Uint8Array): RgbaImage {
   return { width, height, data };
 }
 
+/** Alpha-weighted mean colour (r, g, b) and mean alpha, 0..255: what area averaging must keep when resizing. */
+export function meanColour(img: RgbaImage): number[] {
+  const sum = [0, 0, 0, 0];
+  for (let i = 0; i < img.data.length; i++) {
+    const a = img.data[i | 3]!;
+    sum[i & 3] = sum[i & 3]! + ((i & 3) === 3 ? a : (img.data[i]! * a) / 255);
+  }
+  return sum.map((s) => s / (img.width * img.height));
+}
+
 /** libpng's decoding of a PNG file, through netpbm. */
 export function pngtopam(path: string): RgbaImage {
   return readPam(execFileSync('pngtopam', ['-alphapam', path], { maxBuffer: 1 << 28 }));

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { requireTools } from '../../testing/env.ts';
-import { decodePng, type RgbaImage } from './decode.ts';
+import { decodePng } from './decode.ts';
 import { encodePng } from './encode.ts';
-import { pngtopam, readPam } from './netpbm-testkit.ts';
+import { meanColour, pngtopam, readPam } from './netpbm-testkit.ts';
 import { machinePngs } from './testkit.ts';
 import { fitSquare, resizeRgba } from './resize.ts';
 
@@ -38,16 +38,6 @@ function sources(): string[] {
   ];
   assert.ok(out.length >= 6, 'too few machine RGBA icons');
   return out;
-}
-
-/** Alpha-weighted mean colour (r, g, b in 0..255) and mean alpha. */
-function means(img: RgbaImage): number[] {
-  const sum = [0, 0, 0, 0];
-  for (let i = 0; i < img.data.length; i++) {
-    const a = img.data[i | 3]!;
-    sum[i & 3] = sum[i & 3]! + ((i & 3) === 3 ? a : (img.data[i]! * a) / 255);
-  }
-  return sum.map((s) => s / (img.width * img.height));
 }
 
 test('opaque resize equals pamscale -filter=box within 1', (t) => {
@@ -88,8 +78,8 @@ test('with alpha: mean colour and alpha kept through encode and libpng decode', 
       const src = decodePng(readFileSync(p), p);
       const out = join(dir, 'out.png');
       writeFileSync(out, encodePng(resizeRgba(src, 48, 48)));
-      const a = means(pngtopam(p));
-      const b = means(pngtopam(out));
+      const a = meanColour(pngtopam(p));
+      const b = meanColour(pngtopam(out));
       const d = Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
       worst = Math.max(worst, d);
       assert.ok(d <= 1, `${p}: mean [${a.map((v) => v.toFixed(2))}] became [${b.map((v) => v.toFixed(2))}]`);

@@ -5,7 +5,8 @@
  * Why headers and not names: developers ship `icon.png` at 300x300 or `icon-48.png` at 64x64; the theme directory
  * must match the real size or the desktop scales it wrongly. Nothing is decoded or executed: PNG needs 33 bytes,
  * SVG a bounded text scan of the root element (no DTD, no entity resolution, no external references).
- * Producing a missing 48x48 PNG needs a resize; this module only reports it as a needed action.
+ * A missing 48x48 PNG is planned here (which file to make it from, `resizeSources`) and produced by the packaging
+ * (src/packaging/icons.ts), which decodes pixels under limits.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -47,6 +48,11 @@ export interface IconPlan {
   name: Guess<string> | null;
   candidates: IconCandidate[];
   placements: IconPlacement[];
+  /**
+   * Upload paths of the best candidate's family (same stem, size suffixes aside), best first: the icons of the
+   * app, whether or not their size has a hicolor directory. Optional so plans built by hand stay valid.
+   */
+  family?: string[];
   warnings: string[];
   /** Work this module does not do itself, e.g. producing a 48x48 PNG by resizing. */
   actions: string[];
@@ -181,6 +187,28 @@ export function iconCandidates(root: string, entries: InventoryEntry[], appName:
   return out.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path));
 }
 
+/** The icon size every desktop looks up first, which pkgme makes when the upload lacks it. */
+export const RESIZE_TARGET = 48;
+
+/**
+ * The order in which to try making the 48x48 PNG: SVGs first (drawn for any size), then PNGs at least 48 wide or
+ * high, smallest first (the least detail thrown away, the least memory to decode), then smaller ones, largest first
+ * (upscaled); within each, squares before non-square ones (padded). Unreadable candidates are left out.
+ */
+export function resizeSources(candidates: IconCandidate[]): IconCandidate[] {
+  const rank = (c: IconCandidate): number[] => {
+    if (c.format === 'svg') return [0, 0, 0, 0];
+    const side = Math.max(c.width ?? 0, c.height ?? 0);
+    const big = side >= RESIZE_TARGET;
+    return [1, big ? 0 : 1, c.width === c.height ? 0 : 1, big ? side : -side];
+  };
+  return candidates
+    .filter((c) => !c.error && (c.format === 'svg' || (c.width !== null && c.height !== null)))
+    .map((c) => ({ c, r: rank(c) }))
+    .sort((a, b) => a.r.reduce((d, v, i) => d || v - b.r[i]!, 0) || a.c.path.localeCompare(b.c.path))
+    .map((x) => x.c);
+}
+
 /** The hicolor directory a PNG of this size belongs to, or null when the size is not a standard square. */
 export function hicolorDir(width: number, height: number): string | null {
   return width === height && (HICOLOR_SIZES as readonly number[]).includes(width)
@@ -230,10 +258,13 @@ export function planIcons(
     taken.add(dir);
     plan.placements.push({ from: c.path, to: `usr/share/icons/hicolor/${dir}/apps/${iconName}.png` });
   }
+  plan.family = members.map((c) => c.path);
   if (!taken.has('48x48')) {
-    const source = members.find((c) => c.format === 'svg') ?? members[0]!;
+    const source = resizeSources(members)[0];
     plan.actions.push(
-      `produce usr/share/icons/hicolor/48x48/apps/${iconName}.png by resizing ${source.path}`,
+      source
+        ? `produce usr/share/icons/hicolor/48x48/apps/${iconName}.png by ${source.format === 'svg' ? 'rasterising' : 'resizing'} ${source.path}`
+        : `provide a 48x48 PNG or an SVG icon named ${iconName}`,
     );
   }
   const confidence = plan.placements.length > 0 ? 0.5 + 0.5 * best.score : 0.3;
