@@ -1,0 +1,231 @@
+/**
+ * Description and tagline guesses on real files: AppStream metainfo of Debian packages (and the machine's own)
+ * against `appstreamcli convert` (its Summary and Description, C locale), the machine's READMEs
+ * (/usr/share/doc/*\/README*) for clean plain text, and hostile inputs for bounded time and no entity expansion.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { inventoryTree } from '../inventory.ts';
+import { requireTools, unavailable } from '../../testing/env.ts';
+import { debianApps } from './debian-apps.fixture.ts';
+import { guessDescription, parseMetainfo, parseReadme, plainInline } from './description.ts';
+import { guess } from './field.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'pkgme-description-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * appstreamcli's view of metainfo files: Summary and Description (C) of each, from `appstreamcli convert` to DEP-11
+ * YAML, all read by one python process. Undefined for a file appstreamcli refuses.
+ */
+function appstream(files: string[]): Array<{ summary?: string; description?: string } | undefined> {
+  const ymls = files.map((file, i) => {
+    const yml = join(tmp, `out${i}.yml`);
+    const r = spawnSync('appstreamcli', ['convert', '--format=yaml', file, yml], { encoding: 'utf8' });
+    return r.status === 0 ? yml : '';
+  });
+  const py = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import sys,yaml,json\n' +
+        'out=[]\n' +
+        'for f in sys.argv[1:]:\n' +
+        '  if not f: out.append(None); continue\n' +
+        '  d=[x for x in yaml.safe_load_all(open(f)) if x and "ID" in x]; c=d[0] if d else {}\n' +
+        '  out.append({"summary": (c.get("Summary") or {}).get("C"), "description": (c.get("Description") or {}).get("C")})\n' +
+        'print(json.dumps(out))',
+      ...ymls,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  if (py.status !== 0) throw new Error(py.stderr);
+  const all = JSON.parse(py.stdout) as Array<{ summary: string | null; description: string | null } | null>;
+  return all.map((j) =>
+    j === null
+      ? undefined
+      : {
+          ...(j.summary ? { summary: j.summary } : {}),
+          ...(j.description ? { description: j.description } : {}),
+        },
+  );
+}
+
+test('metainfo summary and description equal appstreamcli convert on real Debian metainfo files', (t) => {
+  if (!requireTools(t, ['appstreamcli', 'python3', 'apt-get', 'dpkg-deb'], 'appstream python3-yaml apt dpkg'))
+    return;
+  if (spawnSync('python3', ['-c', 'import yaml']).status !== 0) {
+    unavailable(t, 'python3 yaml module missing (apt-get install python3-yaml)');
+    return;
+  }
+  const files = [
+    ...debianApps().flatMap((a) => a.metainfo),
+    ...readdirSync('/usr/share/metainfo')
+      .filter((f) => f.endsWith('.xml'))
+      .map((f) => join('/usr/share/metainfo', f)),
+  ];
+  let summaries = 0;
+  let descriptions = 0;
+  let compared = 0;
+  const answers = appstream(files);
+  for (const [i, f] of files.entries()) {
+    const theirs = answers[i];
+    if (theirs === undefined) continue;
+    compared++;
+    const ours = parseMetainfo(readFileSync(f, 'utf8'));
+    assert.equal(
+      ours.summary,
+      theirs.summary === undefined ? undefined : squash(theirs.summary),
+      `${f} summary`,
+    );
+    if (ours.summary !== undefined) summaries++;
+    // Their Description is HTML: tags become spaces, entities are decoded (&amp; last).
+    const their = squash((theirs.description ?? '').replace(/<[^>]*>/g, ' '))
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
+    const mine = squash(ours.description.map((d) => d.replace(/^- /gm, '')).join(' '));
+    assert.equal(mine, their, `${f} description`);
+    if (mine !== '') descriptions++;
+  }
+  console.log(
+    `metainfo: ${compared} files compared with appstreamcli convert: ${summaries} summaries and ${descriptions} ` +
+      'descriptions equal (all of them)',
+  );
+  assert.ok(compared >= 20, `only ${compared} metainfo files`);
+});
+
+function readmes(): string[] {
+  const out: string[] = [];
+  for (const pkg of readdirSync('/usr/share/doc')) {
+    let names: string[];
+    try {
+      names = readdirSync(join('/usr/share/doc', pkg));
+    } catch {
+      continue;
+    }
+    for (const n of names)
+      if (/^readme(\.(md|markdown|txt|rst))?(\.gz)?$/i.test(n)) out.push(join('/usr/share/doc', pkg, n));
+  }
+  return out.sort();
+}
+
+test("the machine's READMEs give clean plain text: no markup, one-line taglines", () => {
+  const files = readmes();
+  let tagged = 0;
+  let described = 0;
+  for (const f of files) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(f);
+      if (f.endsWith('.gz')) bytes = gunzipSync(bytes);
+    } catch {
+      continue;
+    }
+    const r = parseReadme(bytes.toString('utf8').slice(0, 256 * 1024));
+    if (r.tagline !== undefined) {
+      tagged++;
+      assert.ok(!/\n/.test(r.tagline), `${f}: tagline has a newline`);
+      assert.ok(
+        !/!\[|\]\(|<\/?[a-z]+[ >]|^#|\*\*|```/.test(r.tagline),
+        `${f}: markup in tagline "${r.tagline}"`,
+      );
+    }
+    if (r.description.length > 0) described++;
+    for (const p of r.description)
+      assert.ok(
+        !/!\[[^\]]*\]\(|\]\(https?:|<\/?(p|img|a|div|br)\b|```/.test(p),
+        `${f}: markup in "${p.slice(0, 120)}"`,
+      );
+  }
+  console.log(
+    `READMEs: ${files.length} on the machine, ${tagged} with a tagline, ${described} with a description`,
+  );
+  assert.ok(files.length === 0 || described / files.length > 0.8);
+});
+
+test('Markdown README: badges, HTML, links and code blocks removed; the title alone is not a tagline', () => {
+  const md = [
+    '<p align="center"><img src="logo.png"></p>',
+    '',
+    '# zapp',
+    '',
+    '[![Build](https://ci.example.org/badge.svg)](https://ci.example.org) ![npm](https://img.shields.io/npm/v/zapp.svg)',
+    '',
+    'A **fast** tool to print the [zlib](https://zlib.net) version. It is `tiny`.',
+    '',
+    '```sh',
+    'zapp --version',
+    '```',
+    '',
+    'Works on Linux.',
+    '',
+    '## Installation',
+    '',
+    'Run make.',
+  ].join('\n');
+  const r = parseReadme(md, 'zapp');
+  assert.equal(r.tagline, 'A fast tool to print the zlib version');
+  assert.deepEqual(r.description, ['A fast tool to print the zlib version. It is tiny.', 'Works on Linux.']);
+  const rst = parseReadme(
+    'htop - an interactive process viewer\n====================================\n\nhtop shows processes.\n',
+  );
+  assert.equal(rst.tagline, 'htop - an interactive process viewer');
+  assert.equal(plainInline('see :code:`x` and `docs <https://x>`_'), 'see x and docs');
+});
+
+test('hostile metainfo and README: bounded time, no entity expansion', () => {
+  const lol = `<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<component><summary>&b;&b; and &amp; &#x41;</summary><description><p>x &b;</p></description></component>`;
+  const m = parseMetainfo(lol);
+  assert.equal(m.summary, '&b;&b; and & A');
+  const started = Date.now();
+  parseMetainfo('<summary'.repeat(30_000));
+  parseMetainfo('<summary>'.repeat(30_000));
+  parseMetainfo('<!--'.repeat(60_000));
+  parseMetainfo(`<description>${'<p>'.repeat(60_000)}</description>`);
+  parseReadme(`${'**a _b ['.repeat(30_000)}`);
+  parseReadme(`# t\n\n${'x '.repeat(100_000)}`);
+  const ms = Date.now() - started;
+  console.log(`hostile inputs: ${ms} ms`);
+  assert.ok(ms < 2000, `${ms} ms`);
+});
+
+test('guessDescription: metadata, then metainfo, then README, each with its source', () => {
+  const dir = join(tmp, 'app');
+  mkdirSync(join(dir, 'share', 'metainfo'), { recursive: true });
+  writeFileSync(join(dir, 'README.md'), '# app\n\nApp does things well.\n\nMore about it.\n');
+  const readmeOnly = guessDescription(dir, inventoryTree(dir).entries, {}, 'app');
+  assert.deepEqual(readmeOnly.summary, {
+    value: 'App does things well',
+    source: 'file:README.md',
+    confidence: 0.4,
+  });
+  assert.equal(readmeOnly.description?.value, 'App does things well.\n\nMore about it.');
+  writeFileSync(
+    join(dir, 'share', 'metainfo', 'org.example.app.metainfo.xml'),
+    '<component><summary>Does things</summary><summary xml:lang="de">Tut Dinge</summary>' +
+      '<description><p>Long text.</p><ul><li>one</li><li>two</li></ul></description></component>',
+  );
+  const mi = guessDescription(dir, inventoryTree(dir).entries, {}, 'app');
+  assert.deepEqual(mi.summary, {
+    value: 'Does things',
+    source: 'file:share/metainfo/org.example.app.metainfo.xml',
+    confidence: 0.9,
+  });
+  assert.equal(mi.description?.value, 'Long text.\n\n- one\n- two');
+  const md = guessDescription(dir, inventoryTree(dir).entries, {
+    summary: guess('From metadata', 'metadata:pkgme.json', 1),
+  });
+  assert.equal(md.summary?.source, 'metadata:pkgme.json');
+  assert.equal(md.description?.source, 'file:share/metainfo/org.example.app.metainfo.xml');
+});

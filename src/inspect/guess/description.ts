@@ -1,0 +1,338 @@
+/**
+ * Description and tagline (issue 4, "Description and tagline"), from the best source the upload has:
+ *  1. the metadata file (the developer wrote them for this purpose: confidence 1);
+ *  2. AppStream metainfo (`*.metainfo.xml`, `*.appdata.xml`): `<summary>` and the `<description>` paragraphs,
+ *     written for software centres, so nearly as good (0.9);
+ *  3. the README (README, README.md, README.txt, README.rst): the first heading or line as the tagline, the first
+ *     paragraphs as the description, with Markdown/RST markup, badges and HTML removed (0.5 and 0.4: a README is
+ *     written for another purpose, and often starts with installation notes).
+ *
+ * The metainfo reader is a bounded text scan, not an XML parser: it reads at most MAX_TEXT_BYTES, looks only for
+ * the untranslated <summary>, <description>, <p> and <li> elements, decodes only XML's five predefined entities and
+ * numeric character references, and never reads a DTD, so entity expansion ("billion laughs") and external
+ * entities cannot happen. The fields it reads are flat text, which is all a scan must understand; the test
+ * compares its output with `appstreamcli convert` on real metainfo files.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { guess, type Guess } from './field.ts';
+import type { InventoryEntry } from '../inventory.ts';
+import type { MetadataFields } from './metadata.ts';
+
+/** Metainfo and README files are a few KiB; a larger one is read only up to this. */
+export const MAX_TEXT_BYTES = 256 * 1024;
+/** An extended description longer than this is cut at a paragraph: the package's Description is not a manual. */
+export const MAX_DESCRIPTION_CHARS = 2000;
+
+export interface DescriptionGuess {
+  summary?: Guess<string>;
+  description?: Guess<string>;
+}
+
+const METAINFO = /\.(metainfo|appdata)\.xml$/i;
+const README = /^readme(\.(md|markdown|txt|rst))?$/i;
+
+function readPrefix(path: string, max = MAX_TEXT_BYTES): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(max);
+    const n = readSync(fd, buf, 0, max, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** XML's predefined entities and character references; anything else stays as written (no DTD is read). */
+function decodeXml(s: string): string {
+  return s.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]+);/g, (m, e: string) => {
+    if (e.startsWith('#')) {
+      const cp = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+    }
+    return ENTITIES[e] ?? m;
+  });
+}
+
+function squash(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** The text of an element's content: inner markup (<em>, <code>) dropped, entities decoded, blanks collapsed. */
+function textOf(inner: string): string {
+  return squash(decodeXml(inner.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1').replace(/<[^>]*>/g, '')));
+}
+
+interface Element {
+  at: number;
+  /** Just past the closing tag. */
+  end: number;
+  attrs: string;
+  inner: string;
+}
+
+/**
+ * Elements named `tag`, in document order, found with indexOf (linear: a regex with a lazy body would rescan the
+ * rest of the input for every unclosed open tag, quadratic on hostile input). Nesting of the same tag is not
+ * understood, and need not be: summary, p, li and releases do not nest.
+ */
+function elements(xml: string, tag: string): Element[] {
+  const out: Element[] = [];
+  const open = `<${tag}`;
+  const close = `</${tag}`;
+  for (let i = xml.indexOf(open); i >= 0; i = xml.indexOf(open, i)) {
+    const after = xml.charAt(i + open.length);
+    if (!/[\s>/]/.test(after)) {
+      i += open.length;
+      continue;
+    }
+    const gt = xml.indexOf('>', i);
+    if (gt < 0) break;
+    const attrs = xml.slice(i + open.length, gt);
+    if (attrs.endsWith('/')) {
+      i = gt + 1;
+      continue;
+    }
+    const c = xml.indexOf(close, gt);
+    const cgt = c < 0 ? -1 : xml.indexOf('>', c);
+    if (cgt < 0) break;
+    out.push({ at: i, end: cgt + 1, attrs, inner: xml.slice(gt + 1, c) });
+    i = cgt + 1;
+  }
+  return out;
+}
+
+const translated = (e: Element) => /\bxml:lang\s*=/.test(e.attrs);
+
+/** Removes every `start`…`end` range (comments), linearly. An unterminated one runs to the end. */
+function cutRanges(s: string, start: string, end: string): string {
+  let out = '';
+  let i = 0;
+  for (let j = s.indexOf(start); j >= 0; j = s.indexOf(start, i)) {
+    out += s.slice(i, j);
+    const k = s.indexOf(end, j + start.length);
+    if (k < 0) return out;
+    i = k + end.length;
+  }
+  return out + s.slice(i);
+}
+
+export interface Metainfo {
+  summary?: string;
+  /** Paragraphs; list items become "- item" lines of one paragraph. */
+  description: string[];
+}
+
+/** Reads the untranslated summary and description of an AppStream metainfo document (component level only). */
+export function parseMetainfo(xml: string): Metainfo {
+  // Comments may hold example markup; releases carry their own <description>s, which are not the application's.
+  const uncommented = cutRanges(xml, '<!--', '-->');
+  let body = '';
+  let from = 0;
+  for (const r of elements(uncommented, 'releases')) {
+    body += uncommented.slice(from, r.at);
+    from = r.end;
+  }
+  body += uncommented.slice(from);
+  const summary = elements(body, 'summary')
+    .filter((e) => !translated(e))
+    .map((e) => textOf(e.inner))
+    .find((t) => t !== '');
+  const desc = elements(body, 'description').find((e) => !translated(e))?.inner ?? '';
+  const blocks = [...elements(desc, 'p'), ...elements(desc, 'ul'), ...elements(desc, 'ol')]
+    .filter((e) => !translated(e))
+    .sort((a, b) => a.at - b.at);
+  const paras: string[] = [];
+  for (const b of blocks) {
+    if (desc.startsWith('<p', b.at)) {
+      const t = textOf(b.inner);
+      if (t !== '') paras.push(t);
+    } else {
+      const items = elements(b.inner, 'li')
+        .filter((e) => !translated(e))
+        .map((e) => textOf(e.inner))
+        .filter((t) => t !== '');
+      if (items.length > 0) paras.push(items.map((i) => `- ${i}`).join('\n'));
+    }
+  }
+  return { ...(summary !== undefined ? { summary } : {}), description: paras };
+}
+
+/** Inline Markdown/RST/HTML → plain text: images and badges go, links keep their text, emphasis marks go. */
+export function plainInline(s: string): string {
+  return squash(
+    s
+      .replace(/!\[[^\]]*\](\([^)]*\)|\[[^\]]*\])?/g, '') // image, inline or by reference: ![alt](img), ![alt][ref]
+      .replace(/\[\s*\](\([^)]*\)|\[[^\]]*\])/g, '') // the link left around a badge: [![alt](img)](url)
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1') // link
+      .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1') // reference link
+      .replace(/:[a-z]+:`([^`]*)`/g, '$1') // RST role
+      .replace(/`([^`<]*?)\s*(<[^>`]*>)?`_{0,2}/g, '$1') // code, RST link `text <url>`_
+      .replace(/<[^>]+>/g, '') // HTML tags
+      .replace(/(\*\*|__)(.+?)\1/g, '$2')
+      .replace(/(^|\W)[*_](\S(?:.*?\S)?)[*_](?=\W|$)/g, '$1$2'),
+  );
+}
+
+const HEADING = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/;
+const UNDERLINE = /^\s*([=\-~^"'`#*+])\1+\s*$/;
+const FENCE = /^\s*(```|~~~)/;
+
+/** The tagline and description come from the top of a README; the rest is not read. */
+const MAX_README_BLOCKS = 16;
+
+interface ReadmeBlock {
+  kind: 'heading' | 'para';
+  text: string;
+}
+
+/** Splits a README into headings and paragraphs; code blocks, tables, link definitions and HTML-only blocks go. */
+function readmeBlocks(text: string): ReadmeBlock[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const blocks: ReadmeBlock[] = [];
+  let para: string[] = [];
+  let fenced = false;
+  const flush = () => {
+    // Bounded: the inline clean-up's lazy patterns are quadratic in the worst case, and only the first paragraphs
+    // are used anyway.
+    const raw = para.join(' ').slice(0, MAX_DESCRIPTION_CHARS);
+    para = [];
+    const t = plainInline(raw);
+    if (t !== '' && /[A-Za-z]{2}/.test(t)) blocks.push({ kind: 'para', text: t });
+  };
+  for (let i = 0; i < lines.length && blocks.length < MAX_README_BLOCKS; i++) {
+    const line = lines[i]!;
+    if (FENCE.test(line)) {
+      flush();
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) continue;
+    const h = HEADING.exec(line);
+    const next = lines[i + 1];
+    if (
+      h !== null ||
+      (line.trim() !== '' && next !== undefined && UNDERLINE.test(next) && para.length === 0)
+    ) {
+      flush();
+      blocks.push({ kind: 'heading', text: plainInline(h !== null ? h[1]! : line) });
+      if (h === null) i++;
+      continue;
+    }
+    if (UNDERLINE.test(line) || line.trim() === '') {
+      flush();
+      continue;
+    }
+    // Indented code, tables, link definitions, RST directives, list items and block quotes are not prose.
+    if (/^( {4}|\t)|^\s*\||^\s*\[[^\]]+\]:\s|^\s*\.\.\s|^\s*>|^\s*([-*+]|\d{1,3}[.)])\s/.test(line)) {
+      flush();
+      continue;
+    }
+    para.push(line.trim());
+  }
+  flush();
+  return blocks;
+}
+
+/** The first sentence of a paragraph (for a tagline), without its final period. */
+function firstSentence(s: string): string {
+  const m = /^(.*?[^.\s]{2,})\.(\s|$)/.exec(s);
+  return (m ? m[1]! : s).trim();
+}
+
+export interface ReadmeText {
+  tagline?: string;
+  description: string[];
+}
+
+/**
+ * Tagline: the first heading when it says more than the project's name ("htop - an interactive process viewer"),
+ * else the first sentence of the first paragraph. Description: the paragraphs up to the second heading.
+ */
+export function parseReadme(text: string, name?: string): ReadmeText {
+  const blocks = readmeBlocks(text);
+  const firstHeading = blocks.findIndex((b) => b.kind === 'heading');
+  const start =
+    firstHeading >= 0 && blocks.slice(0, firstHeading).every((b) => b.kind === 'heading')
+      ? firstHeading + 1
+      : 0;
+  const paras: string[] = [];
+  for (const b of blocks.slice(start)) {
+    if (b.kind === 'heading') {
+      if (paras.length > 0) break;
+      continue;
+    }
+    paras.push(b.text);
+  }
+  const head = firstHeading >= 0 ? blocks[firstHeading]!.text : undefined;
+  const bare = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  const headSaysMore =
+    head !== undefined &&
+    /\s/.test(head) &&
+    (name === undefined || bare(head) !== bare(name)) &&
+    head.length <= 100;
+  const tagline = headSaysMore ? head : paras[0] !== undefined ? firstSentence(paras[0]) : undefined;
+  return { ...(tagline !== undefined && tagline !== '' ? { tagline } : {}), description: paras };
+}
+
+function cap(paras: string[]): string {
+  const out: string[] = [];
+  let total = 0;
+  for (const p of paras) {
+    if (out.length > 0 && total + p.length > MAX_DESCRIPTION_CHARS) break;
+    out.push(p.length > MAX_DESCRIPTION_CHARS ? `${p.slice(0, MAX_DESCRIPTION_CHARS)}…` : p);
+    total += p.length;
+  }
+  return out.join('\n\n');
+}
+
+/** Shallow files first (the application's own README, not a bundled library's), then by path. */
+function byDepth(a: InventoryEntry, b: InventoryEntry): number {
+  const d = a.path.split('/').length - b.path.split('/').length;
+  return d !== 0 ? d : a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/**
+ * The summary and description guesses for an unpacked upload. `name` (the package name) helps tell a README's
+ * title from a real tagline. Unreadable files are skipped: a description is never worth failing an upload for.
+ */
+export function guessDescription(
+  root: string,
+  entries: readonly InventoryEntry[],
+  metadata: MetadataFields = {},
+  name?: string,
+): DescriptionGuess {
+  const out: DescriptionGuess = {};
+  if (metadata.summary) out.summary = metadata.summary;
+  if (metadata.description) out.description = metadata.description;
+  const files = entries.filter((e) => e.type === 'file').sort(byDepth);
+  for (const e of files.filter((f) => METAINFO.test(f.path))) {
+    if (out.summary && out.description) break;
+    let m: Metainfo;
+    try {
+      m = parseMetainfo(readPrefix(join(root, e.path)));
+    } catch {
+      continue;
+    }
+    const source = `file:${e.path}`;
+    if (!out.summary && m.summary) out.summary = guess(m.summary, source, 0.9);
+    if (!out.description && m.description.length > 0)
+      out.description = guess(cap(m.description), source, 0.9);
+  }
+  for (const e of files.filter((f) => README.test(basename(f.path)))) {
+    if (out.summary && out.description) break;
+    let r: ReadmeText;
+    try {
+      r = parseReadme(readPrefix(join(root, e.path)), name);
+    } catch {
+      continue;
+    }
+    const source = `file:${e.path}`;
+    if (!out.summary && r.tagline) out.summary = guess(r.tagline, source, 0.4);
+    if (!out.description && r.description.length > 0)
+      out.description = guess(cap(r.description), source, 0.5);
+  }
+  return out;
+}
