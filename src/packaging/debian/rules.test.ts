@@ -1,0 +1,84 @@
+/**
+ * debian/rules as debhelper 13 runs it: `dh binary --no-act` must drop every overridden step (dh skips an empty
+ * override target; one with a recipe runs instead of the step), and the dh_installchangelogs override must really install only debian/changelog when the upload root
+ * holds an upstream CHANGELOG (run for real in a scratch tree; it needs no root).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { requireTools } from '../../testing/env.ts';
+import { changelog } from './changelog.ts';
+import { control } from './control.ts';
+import { rules, RULES_MODE, sourceFormat } from './rules.ts';
+import { samplePlan } from './sample-plan.ts';
+
+const OVERRIDDEN = [
+  'dh_update_autotools_config',
+  'dh_autoreconf',
+  'dh_auto_configure',
+  'dh_auto_build',
+  'dh_auto_test',
+  'dh_auto_install',
+  'dh_installchangelogs',
+  'dh_strip_nondeterminism',
+  'dh_dwz',
+  'dh_strip',
+  'dh_makeshlibs',
+  'dh_shlibdeps',
+];
+
+function tree(): string {
+  const plan = samplePlan();
+  const dir = mkdtempSync(join(tmpdir(), 'pkgme-rules-'));
+  mkdirSync(join(dir, 'debian/source'), { recursive: true });
+  writeFileSync(join(dir, 'debian/control'), control(plan));
+  writeFileSync(join(dir, 'debian/changelog'), changelog(plan));
+  writeFileSync(join(dir, 'debian/rules'), rules(plan), { mode: RULES_MODE });
+  writeFileSync(join(dir, 'debian/source/format'), sourceFormat());
+  return dir;
+}
+
+test('rules: dh runs every override target instead of the step it replaces, and keeps the rest', (t) => {
+  if (!requireTools(t, ['dh', 'make'], 'debhelper')) return;
+  const dir = tree();
+  assert.equal(statSync(join(dir, 'debian/rules')).mode & 0o777, 0o755);
+  const seq = execFileSync('dh', ['binary', '--no-act'], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+    .split('\n')
+    .map((l) => l.trim());
+  for (const step of OVERRIDDEN) {
+    assert.ok(!seq.includes(step) && !seq.some((l) => l.startsWith(`${step} `)), `${step} is not run as is`);
+  }
+  // Empty override targets are skipped by dh altogether; one with a recipe is run in the step's place.
+  assert.ok(seq.includes('debian/rules override_dh_installchangelogs'), seq.join('\n'));
+  for (const kept of [
+    'dh_install',
+    'dh_installdocs',
+    'dh_compress',
+    'dh_fixperms',
+    'dh_lintian',
+    'dh_gencontrol',
+  ]) {
+    assert.ok(seq.includes(kept), `${kept} still runs`);
+  }
+});
+
+test('rules: override_dh_installchangelogs installs changelog.Debian only, not the upload CHANGELOG', (t) => {
+  if (!requireTools(t, ['dh_installchangelogs', 'make'], 'debhelper')) return;
+  const dir = tree();
+  writeFileSync(join(dir, 'CHANGELOG.md'), '# 1.2.3\n\n- things changed\n');
+  writeFileSync(join(dir, 'NEWS'), 'news\n');
+  execFileSync('make', ['-f', 'debian/rules', 'override_dh_installchangelogs'], { cwd: dir, stdio: 'pipe' });
+  const doc = join(dir, 'debian/demo-app/usr/share/doc/demo-app');
+  assert.ok(existsSync(join(doc, 'changelog.Debian')), 'debian/changelog installed');
+  assert.ok(!existsSync(join(doc, 'changelog')), 'no upstream changelog picked from the upload');
+  // The same step without the override does pick it: the override is what prevents it.
+  execFileSync('dh_installchangelogs', [], { cwd: dir, stdio: 'pipe' });
+  assert.ok(existsSync(join(doc, 'changelog')), 'dh_installchangelogs alone installs CHANGELOG.md');
+});
