@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`, the main job: pkgme's dependency service on its embedded default (PGlite in the data directory), with
 # sample data: this machine's libraries (`depdb import --local`, incremental) and the sample upload (samples/), which
-# is scanned and resolved before the server starts. Extra arguments go to `pkgme depdb serve` (e.g. -- --port 9000).
+# is scanned, resolved, packaged and built (`pkgme build`: source package, .deb and report in the data directory's
+# packages/) before the server starts. Extra arguments go to `pkgme depdb serve` (e.g. -- --port 9000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run -s build
@@ -16,5 +17,9 @@ echo "== pkgme scan $(basename "$sample")"
 pkgme scan "$tree"
 echo "== pkgme depdb resolve"
 pkgme depdb resolve "$tree"
+data="${PKGME_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/pkgme}"
+echo "== pkgme build $(basename "$sample") --out $data/packages"
+pkgme build "$sample" --out "$data/packages"
+echo "(the source package, the .deb and the report <package>_<version>.pkgme.json are in $data/packages)"
 echo "== pkgme depdb serve $*"
 pkgme depdb serve "$@"

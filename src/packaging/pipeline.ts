@@ -1,0 +1,245 @@
+/**
+ * packageUpload: the packaging engine's one entry point (issue 4), shared by `pkgme package`, `pkgme build` and
+ * later the service's worker. It strings the stages together in order:
+ *
+ *   open upload → backends → fields → resolve for the release (depdb) → planPackage (overrides win) → icons →
+ *   planLayout → writeSource (+ buildDeb) → the report beside the .dsc
+ *
+ * Each stage is its own module with a typed input and output; this file only orders them, keeps the unpacked upload
+ * alive while the source package and the .deb are written from it, and guarantees the filesystem contract:
+ * - nothing is written outside `out` except the job directory (removed on success and on failure);
+ * - `out` never holds a partial result: everything is written into a private directory inside `out` and renamed
+ *   into place only once every file exists (renames within one filesystem), so a failed run leaves `out` as it was.
+ */
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, join } from 'node:path';
+import { debPlanParts } from '../backends/deb-plan.ts';
+import type { Problem, Upload } from '../backends/types.ts';
+import type { DepDbReader } from '../depdb/types.ts';
+import { PkgmeError } from '../errors.ts';
+import { planIcons } from '../inspect/guess/icons.ts';
+import { inspectOpened, openUpload, type InspectResult } from '../inspect/inspect.ts';
+import { buildDeb } from './build.ts';
+import { manpage, metainfo } from './debian/index.ts';
+import { debianTexts } from './debian-dir.ts';
+import { iconFiles, type IconFile } from './icons.ts';
+import { planLayout, type PlannedLayout } from './layout.ts';
+import { planPackage } from './plan.ts';
+import { buildReport, reportName, serializeReport, type PackageReport, type WrittenFile } from './report.ts';
+import { writeSource } from './source.ts';
+import type { Overrides, PackagePlan } from './types.ts';
+
+/** The stages in the order they run, for progress displays (a bar of STAGES.length steps). */
+export const STAGES = ['open', 'inspect', 'plan', 'layout', 'source', 'deb', 'report'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface PackageOptions {
+  /** The user's corrections (`--set`, `--overrides`): they win over every guess. */
+  overrides?: Overrides;
+  /** Target release; default: planPackage's rule (the only imported release, else the machine's). */
+  release?: string;
+  /** Directory that receives the outputs (created if missing). */
+  out: string;
+  /** Also build the binary .deb. */
+  build?: boolean;
+  /** The dependency database; without it Depends cannot be resolved. */
+  store?: DepDbReader;
+  /** Called as each stage starts. */
+  onProgress?: (stage: Stage) => void;
+}
+
+export interface OutputFile {
+  kind: WrittenFile['kind'];
+  /** Where it is now: inside `out`. */
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface PackageResult {
+  plan: PackagePlan;
+  files: OutputFile[];
+  report: PackageReport;
+}
+
+/** Which output a file written by writeSource/buildDeb is, from its Debian file name. */
+function kindOf(name: string): WrittenFile['kind'] | null {
+  if (name.endsWith('.dsc')) return 'dsc';
+  if (/\.orig\.tar\.[a-z0-9]+$/.test(name)) return 'orig';
+  if (/\.debian\.tar\.[a-z0-9]+$/.test(name)) return 'debian';
+  if (name.endsWith('.deb')) return 'deb';
+  if (name.endsWith('.pkgme.json')) return 'report';
+  return null;
+}
+
+/** sha256 and size, streamed: a .deb or .orig tarball may be hundreds of MB. */
+export async function digestFile(path: string): Promise<{ size: number; sha256: string }> {
+  const h = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    h.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { size, sha256: h.digest('hex') };
+}
+
+/** The uploaded file's identity for the report; a directory has none (its .orig tarball's sum is in `files`). */
+async function uploadIdentity(upload: Upload): Promise<PackageReport['upload']> {
+  if (!upload.isFile) return { name: upload.name, sha256: null, size: null };
+  const d = await digestFile(upload.path);
+  return { name: upload.name, sha256: d.sha256, size: d.size };
+}
+
+/**
+ * Errors found while planning stop the run before anything is generated: the first one is the error (its code is
+ * the stable one a script branches on, e.g. BUNDLED_GLIBC), and every error is listed in the details.
+ */
+function failOnErrors(problems: Problem[]): void {
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length === 0) return;
+  const first = errors[0]!;
+  const more =
+    errors.length > 1
+      ? ` (and ${errors.length - 1} more: ${errors
+          .slice(1)
+          .map((e) => e.code)
+          .join(', ')})`
+      : '';
+  throw new PkgmeError(first.code, `${first.message}${more}`, 'input', {
+    ...(first.hint !== undefined ? { hint: first.hint } : {}),
+    details: { problems: errors },
+  });
+}
+
+/**
+ * A re-packaged .deb (the deb backend) ships its own tree as it is (fixedPlacements) and keeps its Depends merged with
+ * the resolver's (src/backends/deb-plan.ts); a user's `--set depends=` still wins.
+ */
+function withDebParts(plan: PackagePlan, upload: Upload, inspected: InspectResult): PackagePlan {
+  const parts = debPlanParts(
+    upload,
+    { fields: inspected.fields, problems: inspected.problems },
+    { package: plan.package, release: plan.release, ...(plan.verdict ? { verdict: plan.verdict } : {}) },
+  );
+  const userDepends = plan.fields.depends?.source === 'user';
+  const fields = { ...plan.fields, ...parts.fields };
+  if (userDepends) fields.depends = plan.fields.depends!;
+  const merged = parts.fields.depends?.value;
+  return {
+    ...plan,
+    fixedPlacements: parts.fixedPlacements,
+    depends: userDepends || typeof merged !== 'string' ? plan.depends : merged,
+    fields,
+    problems: [...plan.problems, ...parts.problems],
+  };
+}
+
+/**
+ * The generated inputs of planLayout (icons, AppStream metainfo, a man page per launcher) and the layout. Icon
+ * problems (a giant or corrupt icon, an SVG that cannot be rendered) are warnings added to `problems`: the package is
+ * still made, without that icon. A re-packaged .deb brings its own icons, metainfo and man pages.
+ */
+async function layoutFor(plan: PackagePlan, upload: Upload, problems: Problem[]): Promise<PlannedLayout> {
+  if (plan.fixedPlacements !== undefined) return planLayout(plan, upload, { icons: [] });
+  const root = upload.root!;
+  let icons: IconFile[] = [];
+  if (plan.icon !== null) {
+    const iconPlan = planIcons(root, upload.inventory.entries, plan.package, plan.icon);
+    icons = await iconFiles(root, iconPlan, plan.icon, problems);
+  }
+  const manpages: Record<string, string> = {};
+  for (const exe of plan.executables) manpages[basename(exe)] = manpage(plan, exe);
+  return planLayout(plan, upload, { icons, metainfo: metainfo(plan), manpages });
+}
+
+/** The outputs written into the private directory, by kind, with size and sha256 (the report comes later). */
+async function describe(dir: string): Promise<Array<WrittenFile & { path: string }>> {
+  const files: Array<WrittenFile & { path: string }> = [];
+  for (const name of readdirSync(dir).sort()) {
+    const kind = kindOf(name);
+    if (kind === null) continue;
+    const path = join(dir, name);
+    files.push({ kind, name, path, ...(await digestFile(path)) });
+  }
+  return files;
+}
+
+export async function packageUpload(path: string, opts: PackageOptions): Promise<PackageResult> {
+  const progress = opts.onProgress ?? (() => {});
+  progress('open');
+  const { upload, cleanup } = await openUpload(path);
+  let tmp: string | undefined;
+  try {
+    progress('inspect');
+    const inspected: InspectResult = await inspectOpened(upload, {
+      ...(opts.store ? { store: opts.store } : {}),
+      ...(opts.release ? { releases: [opts.release] } : {}),
+    });
+    progress('plan');
+    let plan = planPackage(
+      { fields: inspected.fields, problems: inspected.problems, releases: inspected.releases, upload },
+      {
+        ...(opts.overrides ? { overrides: opts.overrides } : {}),
+        ...(opts.release ? { release: opts.release } : {}),
+      },
+    );
+    if (plan.uploadName === undefined) plan.uploadName = upload.name;
+    if (inspected.backend === 'deb') plan = withDebParts(plan, upload, inspected);
+    failOnErrors(plan.problems);
+    progress('layout');
+    const problems = [...plan.problems];
+    const layout = await layoutFor(plan, upload, problems);
+    plan = { ...plan, problems: [...problems, ...layout.warnings] };
+    failOnErrors(plan.problems);
+    const texts = debianTexts(plan, upload, layout);
+
+    mkdirSync(opts.out, { recursive: true });
+    tmp = mkdtempSync(join(opts.out, '.pkgme-'));
+    progress('source');
+    await writeSource(plan, upload, layout, tmp, texts);
+    if (opts.build) {
+      progress('deb');
+      await buildDeb(plan, upload, layout, tmp, texts);
+    }
+    progress('report');
+    const written = await describe(tmp);
+    const report = buildReport({
+      upload: await uploadIdentity(upload),
+      backend: inspected.backend ?? '',
+      backends: inspected.backends,
+      plan,
+      layout,
+      files: written.map(({ kind, name, size, sha256 }) => ({ kind, name, size, sha256 })),
+    });
+    const reportPath = join(tmp, reportName(plan));
+    writeFileSync(reportPath, serializeReport(report));
+    const all = [
+      ...written,
+      {
+        kind: 'report' as const,
+        name: reportName(plan),
+        path: reportPath,
+        ...(await digestFile(reportPath)),
+      },
+    ];
+    const files: OutputFile[] = [];
+    for (const f of all) {
+      const dest = join(opts.out, f.name);
+      renameSync(f.path, dest);
+      files.push({ kind: f.kind, path: dest, size: f.size, sha256: f.sha256 });
+    }
+    return { plan, files, report };
+  } finally {
+    cleanup();
+    if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+  }
+}
