@@ -308,31 +308,34 @@ export function guessDescription(
   if (metadata.summary) out.summary = metadata.summary;
   if (metadata.description) out.description = metadata.description;
   const files = entries.filter((e) => e.type === 'file').sort(byDepth);
-  for (const e of files.filter((f) => METAINFO.test(f.path))) {
-    if (out.summary && out.description) break;
-    let m: Metainfo;
-    try {
-      m = parseMetainfo(readPrefix(join(root, e.path)));
-    } catch {
-      continue;
+  const sources: Array<{
+    match: (path: string) => boolean;
+    read: (text: string) => ReadmeText;
+    conf: [number, number];
+  }> = [
+    {
+      match: (p) => METAINFO.test(p),
+      read: (text) => {
+        const m = parseMetainfo(text);
+        return { ...(m.summary !== undefined ? { tagline: m.summary } : {}), description: m.description };
+      },
+      conf: [0.9, 0.9],
+    },
+    { match: (p) => README.test(basename(p)), read: (text) => parseReadme(text, name), conf: [0.4, 0.5] },
+  ];
+  for (const { match, read, conf } of sources)
+    for (const e of files.filter((f) => match(f.path))) {
+      if (out.summary && out.description) return out;
+      let r: ReadmeText;
+      try {
+        r = read(readPrefix(join(root, e.path)));
+      } catch {
+        continue;
+      }
+      const source = `file:${e.path}`;
+      if (!out.summary && r.tagline) out.summary = guess(r.tagline, source, conf[0]);
+      if (!out.description && r.description.length > 0)
+        out.description = guess(cap(r.description), source, conf[1]);
     }
-    const source = `file:${e.path}`;
-    if (!out.summary && m.summary) out.summary = guess(m.summary, source, 0.9);
-    if (!out.description && m.description.length > 0)
-      out.description = guess(cap(m.description), source, 0.9);
-  }
-  for (const e of files.filter((f) => README.test(basename(f.path)))) {
-    if (out.summary && out.description) break;
-    let r: ReadmeText;
-    try {
-      r = parseReadme(readPrefix(join(root, e.path)), name);
-    } catch {
-      continue;
-    }
-    const source = `file:${e.path}`;
-    if (!out.summary && r.tagline) out.summary = guess(r.tagline, source, 0.4);
-    if (!out.description && r.description.length > 0)
-      out.description = guess(cap(r.description), source, 0.5);
-  }
   return out;
 }
