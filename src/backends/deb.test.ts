@@ -56,6 +56,7 @@ test('real .debs: detected; fields equal dpkg-deb -f; dropped control files equa
   let compared = 0;
   let scripts = 0;
   let relations = 0;
+  let programs = 0;
   const debs = realDebs();
   for (const deb of debs) {
     assert.equal((await debBackend.detect(packed(deb))).score, 100, deb);
@@ -71,9 +72,15 @@ test('real .debs: detected; fields equal dpkg-deb -f; dropped control files equa
       assert.equal(value(info, 'summary'), field(deb, 'Description').split('\n')[0], basename(deb));
       compared += 2;
       // The packed reader (control member only) gives the same fields.
-      // (conffiles aside: it is only kept once checked against the unpacked tree).
-      const { conffiles: _c, ...unpackedFields } = info.fields;
+      // (conffiles and executables aside: they need the unpacked tree).
+      const { conffiles: _c, executables: _e, ...unpackedFields } = info.fields;
       assert.deepEqual((await debBackend.info(packed(deb))).fields, unpackedFields, basename(deb));
+      // executables: the programs on PATH, as dpkg-deb -c lists them (regular files with an x bit).
+      const onPath = [...listing(deb)]
+        .filter(([p, m]) => /^(usr\/)?(s?bin|games)\/[^/]+$/.test(p) && /^-..x/.test(m))
+        .map(([p]) => p);
+      assert.deepEqual(info.fields.executables?.value, onPath, basename(deb));
+      programs += onPath.length;
       // The other relation fields go to PackagePlan.relations, canonical as dpkg writes them.
       const parts = debPlanParts(upload, info, { package: value(info, 'name') });
       for (const key of ['Suggests', 'Enhances', 'Conflicts', 'Breaks', 'Replaces', 'Provides'] as const) {
@@ -104,7 +111,7 @@ test('real .debs: detected; fields equal dpkg-deb -f; dropped control files equa
     }
   }
   console.log(
-    `deb backend: ${debs.length} real .debs, ${compared} fields equal to dpkg-deb -f, ${relations} relation fields kept, ${scripts} dropped scripts named`,
+    `deb backend: ${debs.length} real .debs, ${compared} fields equal to dpkg-deb -f, ${relations} relation fields kept, ${programs} programs on PATH, ${scripts} dropped scripts named`,
   );
 
   const cut = join(tmp, 'cut.deb');

@@ -11,6 +11,7 @@ import { parseDeb822Bytes } from '../formats/deb822/parse.ts';
 import type { Paragraph } from '../formats/deb822/paragraph.ts';
 import { MAX_CONTROL_TAR } from '../formats/deb/control.ts';
 import { readDebPrefix, type DebInfo } from '../formats/deb/read.ts';
+import { guess } from '../inspect/guess/field.ts';
 import { controlFileGuesses, controlGuesses } from './deb-control.ts';
 import { debTreePrefix } from './deb-plan.ts';
 import { unpackNotes } from './deb-unpack.ts';
@@ -102,6 +103,20 @@ async function readUploadDeb(upload: Upload): Promise<Found> {
   }
 }
 
+/** Directories on a user's PATH that a package ships programs in. */
+const PATH_DIRS = /^(?:usr\/)?(?:s?bin|games)\/[^/]+$/;
+
+/**
+ * The programs the .deb puts on PATH (executable files in /usr/bin, /usr/sbin, /usr/games, /bin, /sbin), as upload
+ * paths: its `executables`. They already are where launchers would go, so the layout adds none.
+ */
+function pathPrograms(upload: Upload, prefix: string): string[] {
+  return upload.inventory.entries
+    .filter((e) => e.type === 'file' && e.mode & 0o111 && e.path.startsWith(prefix))
+    .filter((e) => PATH_DIRS.test(e.path.slice(prefix.length)))
+    .map((e) => e.path);
+}
+
 /** The Debian architectures of the ELF files the .deb ships (its data tree: DEBIAN/ aside). */
 function elfArchitectures(upload: Upload, prefix: string): string[] {
   const arches = new Set<string>();
@@ -127,6 +142,8 @@ export const debBackend: Backend = {
       upload.inventory.entries.filter((e) => e.type === 'file').map((e) => e.path.slice(d.prefix.length)),
     );
     controlFileGuesses(d.files, (p) => shipped.has(p), out);
+    const programs = pathPrograms(upload, d.prefix);
+    if (upload.root !== null) out.fields.executables = guess(programs, 'heuristic:deb-programs-on-path', 1);
     for (const w of unpackNotes(upload).warnings)
       out.problems.push({
         severity: 'warning',
