@@ -260,6 +260,16 @@ test('corrupt, giant and bombed icons: typed warnings naming the file, the rest 
       ],
     },
     {
+      what: 'SVG with a NUL byte (resvg-js would abort the process on its error message)',
+      files: {
+        'myapp.svg': Buffer.from(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48"><g a\u0000="1"/></svg>',
+        ),
+      },
+      codes: ['ICON_CORRUPT', 'ICON_MISSING'],
+      to: [],
+    },
+    {
       what: 'SVG that resvg cannot parse',
       files: {
         'myapp.svg': Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48"><g>'),
