@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -56,13 +56,6 @@ const PLANS: PackagePlan[] = [
     copyright: '',
     section: 'non-free/utils',
   }),
-  samplePlan({
-    package: 'bsd-app',
-    license: 'BSD-3-Clause',
-    licenseText: undefined,
-    desktop: null,
-    icon: null,
-  }),
 ];
 
 function put(path: string, data: string | Uint8Array, mode = 0o644): void {
@@ -89,9 +82,25 @@ function compile(dir: string): string {
   return exe;
 }
 
-function sourcePackage(plan: PackagePlan, root: string, exe: Buffer): string {
+/** An executable with zlib linked in statically: lintian's embedded-library zlib (a bundled copy). */
+function compileWithZlib(dir: string): Buffer {
+  const src = join(dir, 'z.c');
+  writeFileSync(
+    src,
+    '#include <zlib.h>\n#include <stdio.h>\nint main(void) { z_stream s = {0}; printf("%d\\n", deflateInit(&s, 9)); return 0; }\n',
+  );
+  const exe = join(dir, 'z.out');
+  execFileSync('gcc', ['-O2', '-o', exe, src, '-l:libz.a']);
+  return readFileSync(exe);
+}
+
+/** The bundled zlib user shipped by the plans that have one (package path below usr/lib/<package>). */
+const BUNDLED = 'lib/zipper';
+
+function sourcePackage(plan: PackagePlan, root: string, exe: Buffer, zlib: Buffer): string {
   const top = join(root, `${plan.package}-${plan.upstreamVersion}`);
   for (const e of plan.executables) put(join(top, e.split('/').slice(1).join('/')), exe, 0o755);
+  put(join(top, BUNDLED), zlib, 0o755);
   execFileSync('tar', [
     '--sort=name',
     '--owner=0',
@@ -112,15 +121,15 @@ function sourcePackage(plan: PackagePlan, root: string, exe: Buffer): string {
   put(join(debian, 'pkgme', metainfoPath(plan)), metainfo(plan));
   put(
     join(debian, 'source/lintian-overrides'),
-    plan.executables
-      .map((e) => `${plan.package} source: source-is-missing [${e.split('/').slice(1).join('/')}]\n`)
+    [...plan.executables.map((e) => e.split('/').slice(1).join('/')), BUNDLED]
+      .map((p) => `${plan.package} source: source-is-missing [${p}]\n`)
       .join(''),
   );
   execFileSync('dpkg-source', ['-b', top], { cwd: root, stdio: 'pipe' });
   return top;
 }
 
-function binaryPackage(plan: PackagePlan, top: string, root: string, exe: Buffer): string {
+function binaryPackage(plan: PackagePlan, top: string, root: string, exe: Buffer, zlib: Buffer): string {
   const tree = join(root, `${plan.package}-tree`);
   const app = `usr/lib/${plan.package}`;
   const unstripped: string[] = [];
@@ -133,6 +142,8 @@ function binaryPackage(plan: PackagePlan, top: string, root: string, exe: Buffer
     symlinkSync(`../lib/${plan.package}/${e.split('/').slice(1).join('/')}`, join(tree, 'usr/bin', name));
     put(join(tree, `usr/share/man/man1/${name}.1.gz`), gzipSync(manpage(plan, e), { level: 9 }));
   }
+  put(join(tree, app, BUNDLED), zlib, 0o755);
+  const embedded = [{ path: `/${app}/${BUNDLED}`, library: 'zlib' }];
   assert.deepEqual(
     launcherNames(plan),
     plan.executables.map((e) => e.split('/').pop()),
@@ -142,7 +153,11 @@ function binaryPackage(plan: PackagePlan, top: string, root: string, exe: Buffer
   put(join(doc, 'changelog.Debian.gz'), gzipSync(changelog(plan), { level: 9 }));
   put(join(tree, metainfoPath(plan)), metainfo(plan));
   if (plan.desktop !== null) put(join(tree, `usr/share/applications/${plan.package}.desktop`), plan.desktop);
-  const overrides = lintianOverrides(plan, { unstripped, libsWithoutNeeded: [], embeddedLibraries: [] });
+  const overrides = lintianOverrides(plan, {
+    unstripped: [...unstripped, `${app}/${BUNDLED}`],
+    libsWithoutNeeded: [],
+    embeddedLibraries: embedded,
+  });
   put(join(tree, 'usr/share/lintian/overrides', plan.package), overrides);
   mkdirSync(join(tree, 'DEBIAN'));
   execFileSync('dpkg-gencontrol', [`-P${tree}`, `-p${plan.package}`, '-Vmisc:Depends='], {
@@ -157,11 +172,12 @@ function binaryPackage(plan: PackagePlan, top: string, root: string, exe: Buffer
 test('lintian on packages made of the generated texts: no error, only allowed warnings, overrides used', (t) => {
   if (!requireTools(t, ['lintian', 'dpkg-source', 'dpkg-gencontrol', 'gcc'], 'lintian dpkg-dev gcc')) return;
   const root = mkdtempSync(join(tmpdir(), 'pkgme-lintian-'));
-  const exe = execFileSync('cat', [compile(root)], { maxBuffer: 1 << 26 });
+  const exe = readFileSync(compile(root));
+  const zlib = compileWithZlib(root);
   const files: string[] = [];
   for (const plan of PLANS) {
-    const top = sourcePackage(plan, root, exe);
-    files.push(join(root, `${plan.package}_${plan.version}.dsc`), binaryPackage(plan, top, root, exe));
+    const top = sourcePackage(plan, root, exe, zlib);
+    files.push(join(root, `${plan.package}_${plan.version}.dsc`), binaryPackage(plan, top, root, exe, zlib));
   }
   const r = spawnSync(
     'lintian',
@@ -179,6 +195,10 @@ test('lintian on packages made of the generated texts: no error, only allowed wa
     assert.ok(
       overridden.some((l) => l.startsWith(`O: ${plan.package}: unstripped-binary-or-object`)),
       `the unstripped-binary-or-object override of ${plan.package} was used:\n${r.stdout}`,
+    );
+    assert.ok(
+      overridden.includes(`O: ${plan.package}: embedded-library zlib [usr/lib/${plan.package}/${BUNDLED}]`),
+      `the embedded-library override of ${plan.package} was used:\n${r.stdout}`,
     );
   }
   assert.deepEqual(
