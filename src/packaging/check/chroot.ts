@@ -11,10 +11,9 @@
  *   processes (and parallel `pkgme check --install`) build it once and never see half of it. The lock is async
  *   (debootstrap takes ~35 s and the service must not block its event loop meanwhile), which is why this is not
  *   src/testing's synchronous withCacheLock.
- * - Copies: `cp -a` of the 206 MB tree takes ~1 s here (overlayfs would be faster but needs mount rights that a CI
- *   container may lack, and an overlay left mounted after a crash is worse than a directory left behind).
- * - Nothing is mounted: apt-get install of a package and its dependencies works without /proc in the chroot
- *   (measured), and with no mount there is nothing to leak when a check is killed.
+ * - Copies: an overlayfs mount over the cached tree, else `cp -a` (chroot-copy.ts).
+ * - Nothing else is mounted: apt-get install of a package and its dependencies works without /proc or /dev/pts in
+ *   the chroot (measured), so there is less to leak when a check is killed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,6 +22,7 @@ import { join } from 'node:path';
 import { PkgmeError } from '../../errors.ts';
 import { defaultDataDir } from '../../db/spec.ts';
 import { readSystemSources, type AptSource } from '../../depdb/import/apt/sources.ts';
+import { deadOwner, makeCopy, type CopyMode } from './chroot-copy.ts';
 import { runTool } from './tool.ts';
 
 /** Bump when the chroot set-up changes, so cached trees are rebuilt. */
@@ -140,18 +140,6 @@ function isComplete(dir: string): boolean {
   }
 }
 
-/** The pid in a lock file's text if that process no longer exists (a crash left the lock), else undefined. */
-function deadOwner(text: string): number | undefined {
-  const pid = Number.parseInt(text, 10);
-  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return pid;
-  }
-  return undefined;
-}
-
 const LOCK_POLL_MS = 250;
 const LOCK_TIMEOUT_MS = 20 * 60_000;
 
@@ -206,6 +194,8 @@ export interface ChrootOptions {
   root?: string;
   /** The machine's apt sources; default read from /etc/apt. */
   sources?: AptSource[];
+  /** How each install gets its private tree (chroot-copy.ts); default overlay, else cp. */
+  copy?: CopyMode;
 }
 
 /** The cached chroot of the release, built if missing (about 35 s, network needed). Returns its directory. */
@@ -240,45 +230,32 @@ export interface ChrootCopy {
   /** The cached tree it was copied from (read-only for callers). */
   base: string;
   release: string;
+  mode: 'overlay' | 'cp';
   copySeconds: number;
   dispose(): Promise<void>;
 }
-
-let copies = 0;
 
 /** A private copy of the release's cached chroot, with the host's current resolv.conf (for dependency downloads). */
 export async function freshChroot(opts: ChrootOptions = {}): Promise<ChrootCopy> {
   const base = await ensureChroot(opts);
   const release = opts.release ?? machineRelease();
-  const work = join(opts.root ?? defaultChrootRoot(), 'work');
-  await mkdir(work, { recursive: true });
-  const root = join(work, `${release}-${process.pid}-${++copies}`);
-  const start = performance.now();
-  await rm(root, { recursive: true, force: true });
-  const cp = await runTool('cp', ['-a', '--', base, root], { pkg: 'coreutils' });
-  if (cp.status !== 0) {
-    await rm(root, { recursive: true, force: true });
-    throw new PkgmeError(
-      'CHECK_CHROOT_FAILED',
-      `copying ${base} failed: ${cp.stderr.trim()}`,
-      'environment',
-      {
-        hint: 'Check free disk space under the chroot cache directory.',
-        details: { base, root },
-      },
-    );
+  const copy = await makeCopy(base, join(opts.root ?? defaultChrootRoot(), 'work'), release, opts.copy);
+  try {
+    if (existsSync('/etc/resolv.conf')) {
+      await rm(join(copy.root, 'etc/resolv.conf'), { force: true });
+      await copyFile('/etc/resolv.conf', join(copy.root, 'etc/resolv.conf'));
+    }
+  } catch (err) {
+    await copy.dispose();
+    throw err;
   }
-  if (existsSync('/etc/resolv.conf')) {
-    await rm(join(root, 'etc/resolv.conf'), { force: true });
-    await copyFile('/etc/resolv.conf', join(root, 'etc/resolv.conf'));
-  }
-  const copySeconds = (performance.now() - start) / 1000;
   return {
-    root,
+    root: copy.root,
     base,
     release,
-    copySeconds,
-    dispose: () => rm(root, { recursive: true, force: true }),
+    mode: copy.mode,
+    copySeconds: copy.seconds,
+    dispose: copy.dispose,
   };
 }
 

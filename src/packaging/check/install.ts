@@ -102,13 +102,23 @@ export function parseTrace(text: string): { found: Record<string, string>; missi
   return { found, missing };
 }
 
-async function inChroot(root: string, args: string[], env: Record<string, string> = {}) {
+/** Runs a command of the chroot, with a fixed minimal environment (nothing of the caller's leaks in). */
+async function inChroot(root: string, args: string[]) {
   return runTool('chroot', [root, ...args], {
     pkg: 'coreutils',
-    env: { PATH: CHROOT_PATH, LC_ALL: 'C.UTF-8', DEBIAN_FRONTEND: 'noninteractive', ...env },
+    env: { PATH: CHROOT_PATH, LC_ALL: 'C.UTF-8', DEBIAN_FRONTEND: 'noninteractive' },
     timeoutMs: 15 * 60_000,
   });
 }
+
+/**
+ * Sets the loader's variables inside the chroot, for the loader alone. They must not be in the environment of the
+ * host's `chroot` command: LD_TRACE_LOADED_OBJECTS there would make the host loader trace `chroot` itself (and
+ * print ITS libraries), and an LD_LIBRARY_PATH would let a host directory of that name inject libraries into a
+ * root process. The chroot's /bin/sh execs the loader with them, as glibc's ldd script does.
+ */
+const TRACE = 'LD_TRACE_LOADED_OBJECTS=1 LD_LIBRARY_PATH="$1" exec "$2" "$3"';
+const TRACE_NO_PATH = 'LD_TRACE_LOADED_OBJECTS=1 exec "$2" "$3"';
 
 /** Traces one installed file with the first loader that accepts it (ld.so --verify: 0 dynamic, 2 static-pie/ok). */
 async function traceFile(
@@ -121,9 +131,8 @@ async function traceFile(
     const verify = await inChroot(root, [loader, '--verify', path]);
     if (verify.status === 1) return { path, kind: 'static', found: {}, missing: [] };
     if (verify.status !== 0 && verify.status !== 2) continue;
-    const env: Record<string, string> = { LD_TRACE_LOADED_OBJECTS: '1' };
-    if (libraryPath.length > 0) env.LD_LIBRARY_PATH = libraryPath.join(':');
-    const trace = await inChroot(root, [loader, path], env);
+    const script = libraryPath.length > 0 ? TRACE : TRACE_NO_PATH;
+    const trace = await inChroot(root, ['/bin/sh', '-c', script, 'sh', libraryPath.join(':'), loader, path]);
     return { path, kind: 'dynamic', loader, ...parseTrace(trace.stdout) };
   }
   return { path, kind: 'unsupported', found: {}, missing: [] };
@@ -145,8 +154,8 @@ function refuseScripts(contents: DebContents, deb: string): void {
 }
 
 export interface InstallOptions extends ChrootOptions {
-  /** Keep the chroot copy (for debugging); its path is in the details. */
-  keep?: boolean;
+  /** Called with the chroot copy's root after the checks, before it is removed (tests compare with ldd there). */
+  inspect?: (root: string) => Promise<void> | void;
 }
 
 /** Installs the .deb into a fresh chroot copy and checks every ELF file's libraries. */
@@ -171,7 +180,16 @@ export async function checkInstall(
     const inside = `/tmp/pkgme-check/${basename(deb)}`;
     await mkdir(join(chroot.root, 'tmp/pkgme-check'), { recursive: true });
     await copyFile(deb, join(chroot.root, inside));
-    const install = await inChroot(chroot.root, ['apt-get', 'install', '-y', '-q', inside]);
+    const install = await inChroot(chroot.root, [
+      'apt-get',
+      'install',
+      '-y',
+      '-q',
+      // dpkg's log pty needs /dev/pts, which is not mounted (apt says "Can not write log" otherwise).
+      '-o',
+      'Dpkg::Use-Pty=0',
+      inside,
+    ]);
     const installLog = (install.stdout + install.stderr).trim().split('\n');
     const reports: LoaderReport[] = [];
     if (install.status !== 0) {
@@ -187,6 +205,7 @@ export async function checkInstall(
           warnings.push(`${e.path}: no loader of ${chroot.release} accepts it (other architecture?)`);
       }
     }
+    await opts.inspect?.(chroot.root);
     return {
       name: 'install',
       ok: errors.length === 0,
@@ -194,8 +213,9 @@ export async function checkInstall(
       warnings,
       details: {
         release: chroot.release,
-        chroot: opts.keep ? chroot.root : chroot.base,
-        copySeconds: Math.round(chroot.copySeconds * 10) / 10,
+        chroot: chroot.base,
+        copy: chroot.mode,
+        copySeconds: Math.round(chroot.copySeconds * 100) / 100,
         installSeconds: Math.round(install.seconds * 10) / 10,
         installLog: installLog.slice(-40),
         loaders,
@@ -205,6 +225,6 @@ export async function checkInstall(
       },
     };
   } finally {
-    if (!opts.keep) await chroot.dispose();
+    await chroot.dispose();
   }
 }
