@@ -6,6 +6,7 @@
  * --out and no job directory left in $TMPDIR.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -21,7 +22,9 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { crc32 } from 'node:zlib';
 import { preparedPgliteDir } from '../../db/testing.ts';
+import { solidPng } from '../../packaging/testing.ts';
 import { pkgme, pkgmeOk } from '../../testing/cli.ts';
 import { hasCommand, repoRoot, requireTools, run } from '../../testing/env.ts';
 
@@ -269,4 +272,60 @@ test('mixed architectures: MIXED_ARCHITECTURES, exit 1', (t) => {
   compile(join(mixed, 'bin', 'mixed-arm'), BARE, 'aarch64-linux-gnu-gcc', ['-nostdlib', '-Wl,-e,main']);
   const e = packageFails(tarOf(join(tmp, 'mixed'), 'mixed-1.0'), 'MIXED_ARCHITECTURES');
   assert.match(e.message, /amd64, arm64/);
+});
+
+/** A PNG whose IHDR says `size`x`size` (valid CRC) over one pixel of data: giant by its header, cheap to make. */
+function giantPng(size: number): Buffer {
+  const png = Buffer.from(solidPng(1));
+  png.writeUInt32BE(size, 16);
+  png.writeUInt32BE(size, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
+}
+
+/** A 48x48 PNG with one IDAT byte flipped: the header reads fine, the pixels do not. */
+function corruptPng(): Buffer {
+  const png = Buffer.from(solidPng(48));
+  const idat = png.indexOf('IDAT');
+  png.writeUInt8(png.readUInt8(idat + 10) ^ 0xff, idat + 10);
+  return png;
+}
+
+test('a .desktop with errors is fixed (warning); giant and corrupt icons are warnings, the package is still made', (t) => {
+  if (!requireTools(t, [...TOOLS, 'desktop-file-validate'], 'gcc dpkg-dev desktop-file-utils')) return;
+  const dir = join(tmp, 'warn');
+  const app = join(dir, 'iconic-1.0');
+  compile(join(app, 'bin', 'iconic'), HELLO);
+  const desktop = join(app, 'share', 'applications', 'iconic.desktop');
+  mkdirSync(join(desktop, '..'), { recursive: true });
+  // No Type key, a field code given twice, an absolute Exec into the upload, Audio without AudioVideo.
+  writeFileSync(
+    desktop,
+    '[Desktop Entry]\nName=Iconic\nExec=/opt/iconic/bin/iconic %f %f\nCategories=Audio;\n',
+  );
+  const before = spawnSync('desktop-file-validate', [desktop], { encoding: 'utf8' });
+  assert.notEqual(before.status, 0, 'the oracle sees errors in the uploaded entry');
+  mkdirSync(join(app, 'share', 'icons'), { recursive: true });
+  writeFileSync(join(app, 'share', 'icons', 'iconic.png'), corruptPng());
+  writeFileSync(join(app, 'share', 'icons', 'iconic-512.png'), giantPng(30000));
+
+  const doc = packageOk(tarOf(dir, 'iconic-1.0'), '--out', join(dir, 'out'), '--build');
+  const codes = doc.problems.filter((p) => p.severity === 'warning').map((p) => p.code);
+  console.log(`warnings: ${codes.join(', ')}`);
+  assert.ok(codes.includes('ICON_CORRUPT'), codes.join(', '));
+  assert.ok(codes.includes('ICON_TOO_LARGE'), codes.join(', '));
+  assert.deepEqual(
+    doc.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
+
+  const x = join(dir, 'deb');
+  run('dpkg-deb', ['-x', file(doc, 'deb').path, x]);
+  const shipped = join(x, 'usr', 'share', 'applications', 'iconic.desktop');
+  const after = spawnSync('desktop-file-validate', [shipped], { encoding: 'utf8' });
+  assert.equal(after.status, 0, `shipped entry: ${after.stdout}${after.stderr}`);
+  assert.equal(after.stdout.trim(), '');
+  assert.match(readFileSync(shipped, 'utf8'), /^Exec=\/usr\/bin\/iconic/m);
+  const icons = run('dpkg-deb', ['-c', file(doc, 'deb').path]).match(/usr\/share\/icons\/\S+/g) ?? [];
+  assert.ok(!icons.some((i) => i.endsWith('.png')), `no broken icon shipped: ${icons.join(' ')}`);
 });
