@@ -43,15 +43,22 @@ test('detection counts agree with readelf; the package-named, shallow executable
   assert.deepEqual(mainExecutables(inv.entries, 'app'), ['bin/app', 'lib/deep/app-helper', 'bin/zzz']);
   assert.deepEqual(detectBinary([]), { score: 0, reason: 'no ELF files found' });
   const libsOnly = inv.entries.filter((e) => e.path === 'lib/libz.so.1');
-  assert.equal(detectBinary(libsOnly).score, 0);
+  assert.deepEqual(detectBinary(libsOnly), { score: 30, reason: '1 shared library, no executables' });
 });
 
 test('mixed architectures are a problem entry', async (t) => {
   if (!requireTools(t, ['aarch64-linux-gnu-gcc'], 'gcc-aarch64-linux-gnu')) return;
   const dir = join(tmp, 'mixed-1.0');
   mkdirSync(join(dir, 'bin'), { recursive: true });
-  writeFileSync(join(tmp, 'm.c'), 'int main(void) { return 0; }\n');
-  run('aarch64-linux-gnu-gcc', ['-o', join(dir, 'bin', 'mixed-arm'), join(tmp, 'm.c')]);
+  // Static, with its own _start: no arm64 libc (libc6-dev-arm64-cross) is needed.
+  writeFileSync(join(tmp, 'm.c'), 'void _start(void) { for (;;) {} }\n');
+  run('aarch64-linux-gnu-gcc', [
+    '-nostdlib',
+    '-static',
+    '-o',
+    join(dir, 'bin', 'mixed-arm'),
+    join(tmp, 'm.c'),
+  ]);
   copyFileSync('/bin/true', join(dir, 'bin', 'mixed'));
   const inventory = inventoryTree(dir);
   const info = await binaryBackend.info({

@@ -8,6 +8,9 @@ import { guess, type Guess } from '../inspect/guess/field.ts';
 import {
   fixDesktop,
   generateDesktop,
+  getKey,
+  listValue,
+  mainGroup,
   parseDesktop,
   serializeDesktop,
   validateDesktop,
@@ -15,9 +18,12 @@ import {
   type DesktopFile,
 } from '../inspect/guess/desktop.ts';
 import { planIcons } from '../inspect/guess/icons.ts';
+import { guessDescription } from '../inspect/guess/description.ts';
 import { guessLicense } from '../inspect/guess/license.ts';
 import { readMetadata } from '../inspect/guess/metadata.ts';
 import { guessNameVersion } from '../inspect/guess/name-version.ts';
+import { guessSection } from '../inspect/guess/section.ts';
+import { archTrees } from '../packaging/plan-arch.ts';
 import type { InventoryEntry } from '../inspect/inventory.ts';
 import type { Backend, BackendInfo, Detection, Problem, Upload } from './types.ts';
 
@@ -29,7 +35,13 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Eligible with at least one ELF executable; more executables make it surer, up to 90 (a .deb scores 100). */
+/** The score of an upload with shared libraries and no executables. */
+export const LIBRARY_ONLY_SCORE = 30;
+
+/**
+ * Eligible with at least one ELF executable; more executables make it surer, up to 90 (a .deb scores 100).
+ * Shared libraries alone score LIBRARY_ONLY_SCORE.
+ */
 export function detectBinary(entries: InventoryEntry[]): Detection {
   const exes = entries.filter(isExecutable).length;
   const libs = entries.filter((e) => e.elf?.kind === 'shared-library').length;
@@ -37,11 +49,14 @@ export function detectBinary(entries: InventoryEntry[]): Detection {
   if (elves === 0) return { score: 0, reason: 'no ELF files found' };
   const parts = [plural(exes, 'ELF executable', 'ELF executables')];
   if (libs > 0) parts.push(plural(libs, 'shared library', 'shared libraries'));
-  if (exes === 0)
+  // A library or addon (an npm .node module, a plugin): packageable without launchers, but any backend that
+  // recognises the upload as an application fits better.
+  if (exes === 0 && libs > 0)
     return {
-      score: 0,
-      reason: `no ELF executables (${parts.slice(1).join(', ') || `${elves} other ELF files`})`,
+      score: LIBRARY_ONLY_SCORE,
+      reason: `${plural(libs, 'shared library', 'shared libraries')}, no executables`,
     };
+  if (exes === 0) return { score: 0, reason: `no ELF executables (${elves} other ELF files)` };
   return { score: Math.min(90, 50 + 10 * exes), reason: parts.join(', ') };
 }
 
@@ -116,6 +131,17 @@ function desktopEntry(
   return guess(serializeDesktop(file), source, confidence);
 }
 
+/** The Categories of the (fixed or generated) desktop entry, for the section guess. */
+function desktopCategories(desktop: Guess<string>): Guess<string[]> | undefined {
+  try {
+    const group = mainGroup(parseDesktop(Buffer.from(desktop.value, 'utf8')));
+    const cats = group === undefined ? undefined : getKey(group, 'Categories');
+    return cats === undefined ? undefined : guess(listValue(cats), desktop.source, desktop.confidence);
+  } catch {
+    return undefined; // the entry is pkgme's own serialisation; unparsable would be a bug reported elsewhere
+  }
+}
+
 export const binaryBackend: Backend = {
   name: 'binary',
   detect(upload: Upload): Promise<Detection> {
@@ -137,8 +163,12 @@ export const binaryBackend: Backend = {
     problems.push(...nv.problems);
     if (nv.package) fields.name = nv.package;
     if (nv.version) fields.version = nv.version;
-    for (const k of ['description', 'summary', 'homepage', 'maintainer', 'categories'] as const)
+    for (const k of ['homepage', 'maintainer', 'categories'] as const)
       if (metadata[k]) fields[k] = metadata[k];
+    if (metadata.name) fields.displayName = metadata.name;
+    const text = guessDescription(root, entries, metadata, nv.package?.value);
+    if (text.summary) fields.summary = text.summary;
+    if (text.description) fields.description = text.description;
     const lic = guessLicense(root);
     const license = metadata.license ?? lic.license;
     if (license) fields.license = license;
@@ -147,6 +177,13 @@ export const binaryBackend: Backend = {
     const pkg = nv.package?.value ?? 'app';
     const arches = upload.inventory.architectures;
     if (arches.length === 1) fields.architecture = guess(arches[0]!, 'elf:e_machine', 1);
+    else if (arches.length > 1 && archTrees(entries) !== undefined)
+      problems.push({
+        severity: 'warning',
+        code: 'ARCHITECTURE_TREES',
+        message: `the upload holds one tree per architecture (${arches.join(', ')}): one of them is packaged`,
+        hint: "The machine's architecture is chosen; choose another with --set architecture=ARCH.",
+      });
     else if (arches.length > 1)
       problems.push({
         severity: 'error',
@@ -166,7 +203,7 @@ export const binaryBackend: Backend = {
     );
     for (const w of icons.warnings) problems.push({ severity: 'warning', code: 'ICON', message: w });
 
-    const summary = metadata.summary?.value ?? metadata.description?.value.split('\n')[0];
+    const summary = text.summary?.value ?? text.description?.value.split('\n')[0];
     fields.desktop = desktopEntry(
       root,
       entries,
@@ -179,6 +216,7 @@ export const binaryBackend: Backend = {
       },
       problems,
     );
+    fields.section = guessSection(metadata.categories ?? desktopCategories(fields.desktop as Guess<string>));
     return Promise.resolve({ fields, problems });
   },
 };

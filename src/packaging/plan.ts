@@ -70,6 +70,9 @@ const NEWEST_STANDARDS = '4.7.2';
 export const DEFAULT_MAINTAINER = 'pkgme automatic packaging <pkgme@pkgme.invalid>';
 
 /** Fields whose inherited problems are settled once the field has a value. */
+/** The backend's architecture findings: the plan decides them again (per-architecture trees, --set architecture). */
+const RECOMPUTED = new Set(['MIXED_ARCHITECTURES', 'ARCHITECTURE_TREES']);
+
 const SETTLES: Record<string, string[]> = {
   name: ['NAME_UNKNOWN'],
   version: ['VERSION_UNKNOWN', 'VERSION_INVALID'],
@@ -298,7 +301,7 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
   const problems: Problem[] = input.problems.filter(
     (p) =>
       !settled.has(p.code) &&
-      p.code !== 'MIXED_ARCHITECTURES' &&
+      !RECOMPUTED.has(p.code) &&
       !(p.code === 'NAME_CLASHES_DEBIAN' && fields.name?.source === 'user'),
   );
   const decided: Record<string, Guess<unknown>> = { ...fields };
