@@ -228,7 +228,7 @@ function iconFilesSync(
     problem(
       'ICON_MISSING',
       `no usable icon to make ${target48} from`,
-      `Add a 48x48 PNG or an SVG icon named ${iconName}.png/.svg to the upload.`,
+      `Add an SVG or a PNG of at least 48x48 to the upload, named like the app (e.g. icons/${iconName}.svg).`,
     ),
   );
   return out;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isPkgmeError } from '../../errors.ts';
 import { inventoryTree } from '../inventory.ts';
-import { HICOLOR_SIZES, planIcons, readSvgSize } from './icons.ts';
+import { HICOLOR_SIZES, planIcons, readSvgSize, resizeSources, type IconCandidate } from './icons.ts';
 
 const THEMES = '/usr/share/icons';
 
@@ -128,4 +128,35 @@ test('no icon at all, and a damaged PNG, are reported', () => {
   assert.equal(plan.name, null);
   assert.equal(plan.candidates[0]?.error?.code, 'PNG_NOT_PNG');
   assert.equal(plan.actions.length, 1);
+});
+
+test('resizeSources: SVG, then the smallest PNG ≥ 48, then the largest smaller one; squares first; unreadable out', () => {
+  const c = (path: string, width: number | null, height: number | null, extra: Partial<IconCandidate> = {}) =>
+    ({
+      path,
+      format: path.endsWith('.svg') ? 'svg' : 'png',
+      width,
+      height,
+      score: 0,
+      ...extra,
+    }) as IconCandidate;
+  const order = resizeSources([
+    c('a-16.png', 16, 16),
+    c('a-32.png', 32, 32),
+    c('a-300x200.png', 300, 200),
+    c('a-512.png', 512, 512),
+    c('a-64.png', 64, 64),
+    c('a-40x20.png', 40, 20),
+    c('a.svg', null, null),
+    c('broken.png', null, null, { error: { code: 'PNG_CORRUPT', message: 'x' } }),
+  ]).map((x) => x.path);
+  assert.deepEqual(order, [
+    'a.svg',
+    'a-64.png',
+    'a-512.png',
+    'a-300x200.png',
+    'a-32.png',
+    'a-16.png',
+    'a-40x20.png',
+  ]);
 });
