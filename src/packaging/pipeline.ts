@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import {
   createReadStream,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -173,6 +174,24 @@ async function describe(dir: string): Promise<Array<WrittenFile & { path: string
   return files;
 }
 
+/**
+ * A rename onto an existing file replaces it, but onto a directory it fails; checked for every output before the
+ * first rename, so the renames cannot stop half-way and leave some new files beside old ones.
+ */
+function checkTargets(out: string, names: string[]): void {
+  const blocked = names.filter((n) => lstatSync(join(out, n), { throwIfNoEntry: false })?.isDirectory());
+  if (blocked.length > 0)
+    throw new PkgmeError(
+      'OUTPUT_BLOCKED',
+      `--out ${out} has directories where the outputs go: ${blocked.join(', ')}`,
+      'usage',
+      {
+        hint: 'Remove them or choose another --out directory.',
+        details: { out, blocked },
+      },
+    );
+}
+
 export async function packageUpload(path: string, opts: PackageOptions): Promise<PackageResult> {
   const progress = opts.onProgress ?? (() => {});
   progress('open');
@@ -231,6 +250,10 @@ export async function packageUpload(path: string, opts: PackageOptions): Promise
         ...(await digestFile(reportPath)),
       },
     ];
+    checkTargets(
+      opts.out,
+      all.map((f) => f.name),
+    );
     const files: OutputFile[] = [];
     for (const f of all) {
       const dest = join(opts.out, f.name);

@@ -1,0 +1,87 @@
+/**
+ * packageUpload's own contract, on the shared gcc fixtures (src/packaging/testing.ts), without a database (Depends
+ * given with --set, as a user without an imported release would): every stage reported in order, exactly the
+ * outputs in --out and nothing else (no private directory left), a directory upload packaged from its tree, and a
+ * run that cannot finish leaving --out as it was. dpkg-source verifies the .dsc it lists.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { after, test } from 'node:test';
+import { PkgmeError } from '../errors.ts';
+import { requireTools, run } from '../testing/env.ts';
+import { packageUpload, STAGES, type Stage } from './pipeline.ts';
+import { fixturePath } from './testing.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'pkgme-pipeline-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+const DEPENDS = 'libc6 (>= 2.34), zlib1g (>= 1:1.1.4)';
+
+test('cli fixture: stages in order, the five outputs and nothing else, the report lists them', async (t) => {
+  if (!requireTools(t, ['gcc', 'tar', 'dpkg-source'], 'gcc tar dpkg-dev zlib1g-dev')) return;
+  const out = join(tmp, 'cli');
+  const stages: Stage[] = [];
+  const r = await packageUpload(fixturePath('cli'), {
+    out,
+    build: true,
+    overrides: { depends: DEPENDS },
+    onProgress: (s) => stages.push(s),
+  });
+  assert.deepEqual(stages, STAGES);
+  assert.deepEqual(readdirSync(out).sort(), r.files.map((f) => basename(f.path)).sort());
+  assert.deepEqual(r.files.map((f) => f.kind).sort(), ['deb', 'debian', 'dsc', 'orig', 'report']);
+  assert.equal(r.plan.depends, DEPENDS);
+  assert.equal(r.report.release.dependsSource, 'user');
+  assert.deepEqual(
+    r.report.files.map((f) => f.name),
+    r.files.filter((f) => f.kind !== 'report').map((f) => basename(f.path)),
+  );
+  const dsc = r.files.find((f) => f.kind === 'dsc')!.path;
+  // dpkg-source checks every checksum the .dsc lists against the files beside it.
+  run('dpkg-source', ['-x', dsc, join(tmp, 'cli-x')]);
+  const report = JSON.parse(readFileSync(r.files.find((f) => f.kind === 'report')!.path, 'utf8')) as {
+    upload: { name: string; sha256: string | null };
+  };
+  assert.equal(report.upload.name, 'clitool-1.2.tar.gz');
+  assert.match(report.upload.sha256 ?? '', /^[0-9a-f]{64}$/);
+});
+
+test('a directory upload: its tree becomes the .orig tarball; without --build no .deb', async (t) => {
+  if (!requireTools(t, ['gcc', 'dpkg-source'], 'gcc dpkg-dev')) return;
+  const out = join(tmp, 'data');
+  const r = await packageUpload(fixturePath('data'), { out, overrides: { depends: 'libc6 (>= 2.34)' } });
+  assert.deepEqual(r.files.map((f) => f.kind).sort(), ['debian', 'dsc', 'orig', 'report']);
+  assert.match(basename(r.files.find((f) => f.kind === 'orig')!.path), /\.orig\.tar\.xz$/);
+  assert.equal(r.report.upload.sha256, null);
+  run('dpkg-source', ['-x', r.files.find((f) => f.kind === 'dsc')!.path, join(tmp, 'data-x')]);
+});
+
+test('a run that cannot finish leaves --out as it was', async (t) => {
+  if (!requireTools(t, ['gcc', 'tar'], 'gcc tar zlib1g-dev')) return;
+  const out = join(tmp, 'blocked');
+  mkdirSync(out);
+  writeFileSync(join(out, 'keep.txt'), 'mine\n');
+  // A directory where the .dsc goes: the outputs cannot all be moved in, so none is.
+  mkdirSync(join(out, 'clitool_1.2-1.dsc'));
+  await assert.rejects(
+    packageUpload(fixturePath('cli'), { out, build: true, overrides: { depends: DEPENDS } }),
+    (err: unknown) =>
+      err instanceof PkgmeError && err.code === 'OUTPUT_BLOCKED' && /clitool_1\.2-1\.dsc/.test(err.message),
+  );
+  assert.deepEqual(readdirSync(out).sort(), ['clitool_1.2-1.dsc', 'keep.txt']);
+  assert.deepEqual(readdirSync(join(out, 'clitool_1.2-1.dsc')), []);
+
+  // Without dependency data and without --set depends, planning stops before anything is written.
+  const out2 = join(tmp, 'nodeps');
+  await assert.rejects(packageUpload(fixturePath('cli'), { out: out2 }), (err: unknown) => {
+    assert.ok(err instanceof PkgmeError);
+    assert.equal(err.code, 'DEPENDS_UNKNOWN');
+    return true;
+  });
+  assert.deepEqual(
+    readdirSync(tmp).filter((f) => f === 'nodeps'),
+    [],
+  );
+});
