@@ -18,6 +18,11 @@ export interface LintianFacts {
   libsWithoutNeeded: string[];
   /** Bundled copies of libraries Debian packages separately, as lintian names them (`zlib`, `libpng`…). */
   embeddedLibraries: Array<{ path: string; library: string }>;
+  /**
+   * Top directories under /opt a re-packaged vendor .deb keeps (DebPlanParts.optDirs, e.g. `/opt/Vendor App`): every
+   * file below them is lintian's error dir-or-file-in-opt. Never set for pkgme's own layout (/usr/lib/<package>).
+   */
+  optDirs?: string[];
 }
 
 export const NO_FACTS: LintianFacts = { unstripped: [], libsWithoutNeeded: [], embeddedLibraries: [] };
@@ -30,6 +35,8 @@ export const ALLOWED_TAGS = {
     'A private library of the application, built by its developer without DT_NEEDED entries; it is not a public library.',
   'embedded-library':
     'The developer bundles this library with the application in /usr/lib/<package>; pkgme packages the build as shipped.',
+  'dir-or-file-in-opt':
+    "A re-packaged vendor .deb keeps its /opt tree: the vendor's program depends on its own location.",
 } as const;
 export type AllowedTag = keyof typeof ALLOWED_TAGS;
 
@@ -49,6 +56,11 @@ export function lintianOverrides(plan: Pick<PackagePlan, 'package'>, facts: Lint
           facts.embeddedLibraries.map((e) => `${e.library.replace(/\s+/g, '')} [${pointer(e.path)}]`),
         ),
       ].sort(),
+    ],
+    // One pattern per directory: lintian points at every file and directory below it.
+    [
+      'dir-or-file-in-opt',
+      [...new Set((facts.optDirs ?? []).map((d) => `${pointer(d).replace(/\/+$/, '')}/*`))].sort(),
     ],
   ];
   const out: string[] = [];

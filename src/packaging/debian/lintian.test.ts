@@ -144,6 +144,9 @@ function binaryPackage(plan: PackagePlan, top: string, root: string, exe: Buffer
   }
   put(join(tree, app, BUNDLED), zlib, 0o755);
   const embedded = [{ path: `/${app}/${BUNDLED}`, library: 'zlib' }];
+  // A vendor tree under /opt, as a re-packaged .deb keeps it (only the proprietary plan here).
+  const optDirs = plan.package === 'closed-app' ? ['/opt/Vendor App'] : [];
+  for (const d of optDirs) put(join(tree, d, 'data/readme.txt'), 'vendor data\n');
   assert.deepEqual(
     launcherNames(plan),
     plan.executables.map((e) => e.split('/').pop()),
@@ -157,6 +160,7 @@ function binaryPackage(plan: PackagePlan, top: string, root: string, exe: Buffer
     unstripped: [...unstripped, `${app}/${BUNDLED}`],
     libsWithoutNeeded: [],
     embeddedLibraries: embedded,
+    optDirs,
   });
   put(join(tree, 'usr/share/lintian/overrides', plan.package), overrides);
   mkdirSync(join(tree, 'DEBIAN'));
@@ -201,6 +205,10 @@ test('lintian on packages made of the generated texts: no error, only allowed wa
       `the embedded-library override of ${plan.package} was used:\n${r.stdout}`,
     );
   }
+  assert.ok(
+    overridden.includes('O: closed-app: dir-or-file-in-opt [opt/Vendor App/data/readme.txt]'),
+    r.stdout,
+  );
   assert.deepEqual(
     lines.filter((l) => /unused-override|mismatched-override|malformed-override/.test(l)),
     [],
