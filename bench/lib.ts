@@ -46,6 +46,8 @@ export interface CmdResult {
   maxRssKiB: number;
   code: number;
   stdoutBytes: number;
+  /** The last lines of stderr without GNU time's own line (why a command failed). */
+  stderrTail: string;
 }
 
 /**
@@ -68,7 +70,7 @@ export function runMeasured(cmd: string, args: string[], opts: { cwd?: string } 
       const ms = performance.now() - t0;
       const lines = stderr.trim().split('\n');
       const maxRssKiB = Number(lines[lines.length - 1]);
-      resolve({ ms, maxRssKiB, code: code ?? -1, stdoutBytes });
+      resolve({ ms, maxRssKiB, code: code ?? -1, stdoutBytes, stderrTail: lines.slice(-12, -1).join('\n') });
     });
   });
 }

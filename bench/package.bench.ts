@@ -16,7 +16,7 @@
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { perfTarball } from './autopkg/perf-tree.ts';
-import { storeDir } from './autopkg/store.ts';
+import { storeCopy } from './autopkg/store.ts';
 import { fmtMiB, fmtMs, median, record, runMeasured } from './lib.ts';
 
 const CONTROL =
@@ -37,7 +37,7 @@ async function ours(tarball: string, out: string, db: string): Promise<{ ms: num
     out,
     db,
   ]);
-  if (r.code !== 0) throw new Error(`package-one.ts failed (exit ${r.code}) on ${tarball}`);
+  if (r.code !== 0) throw new Error(`package-one.ts failed (exit ${r.code}) on ${tarball}:\n${r.stderrTail}`);
   return { ms: r.ms, rss: r.maxRssKiB };
 }
 
@@ -70,7 +70,15 @@ async function reference(tarball: string, work: string): Promise<{ ms: number; r
 export default async function (): Promise<void> {
   const sizes = (process.env.PKGME_PERF_SIZES ?? '50,200').split(',').map(Number);
   const rounds = Number(process.env.PKGME_PERF_ROUNDS ?? 1);
-  const db = storeDir();
+  const db = storeCopy();
+  try {
+    await measure(sizes, rounds, db);
+  } finally {
+    rmSync(db, { recursive: true, force: true });
+  }
+}
+
+async function measure(sizes: number[], rounds: number, db: string): Promise<void> {
   const work = join(import.meta.dirname, '.work', 'package');
   const peak = new Map<number, number>();
   for (const mb of sizes) {
