@@ -12,6 +12,7 @@ import type { Paragraph } from '../formats/deb822/paragraph.ts';
 import { MAX_CONTROL_TAR } from '../formats/deb/control.ts';
 import { readDebPrefix, type DebInfo } from '../formats/deb/read.ts';
 import { guess } from '../inspect/guess/field.ts';
+import { debCopyright } from './deb-copyright.ts';
 import { controlFileGuesses, controlGuesses } from './deb-control.ts';
 import { debTreePrefix } from './deb-plan.ts';
 import { unpackNotes } from './deb-unpack.ts';
@@ -142,6 +143,9 @@ export const debBackend: Backend = {
       upload.inventory.entries.filter((e) => e.type === 'file').map((e) => e.path.slice(d.prefix.length)),
     );
     controlFileGuesses(d.files, (p) => shipped.has(p), out);
+    const lic = debCopyright(upload, d.prefix, d.fields.get('Package') ?? '');
+    if (lic.license) out.fields.license = lic.license;
+    if (lic.copyright) out.fields.copyright = lic.copyright;
     const programs = pathPrograms(upload, d.prefix);
     if (upload.root !== null) out.fields.executables = guess(programs, 'heuristic:deb-programs-on-path', 1);
     for (const w of unpackNotes(upload).warnings)
