@@ -1,15 +1,16 @@
 /**
  * debian/rules as debhelper 13 runs it: `dh binary --no-act` must drop every overridden step (dh skips an empty
- * override target; one with a recipe runs instead of the step), and the dh_installchangelogs override must really install only debian/changelog when the upload root
- * holds an upstream CHANGELOG (run for real in a scratch tree; it needs no root).
+ * override target) and keep the others; dh_installchangelogs, which is kept, must pick the upstream changelog that
+ * the in-process build's mirror (dh.ts upstreamChangelog) picks (run for real in a scratch tree; no root needed).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { requireTools } from '../../testing/env.ts';
+import { upstreamChangelog } from '../dh.ts';
 import { changelog } from './changelog.ts';
 import { control } from './control.ts';
 import { rules, RULES_MODE, sourceFormat } from './rules.ts';
@@ -22,7 +23,6 @@ const OVERRIDDEN = [
   'dh_auto_build',
   'dh_auto_test',
   'dh_auto_install',
-  'dh_installchangelogs',
   'dh_strip_nondeterminism',
   'dh_dwz',
   'dh_strip',
@@ -55,8 +55,7 @@ test('rules: dh runs every override target instead of the step it replaces, and 
   for (const step of OVERRIDDEN) {
     assert.ok(!seq.includes(step) && !seq.some((l) => l.startsWith(`${step} `)), `${step} is not run as is`);
   }
-  // Empty override targets are skipped by dh altogether; one with a recipe is run in the step's place.
-  assert.ok(seq.includes('debian/rules override_dh_installchangelogs'), seq.join('\n'));
+  // Empty override targets are skipped by dh altogether.
   for (const kept of [
     'dh_install',
     'dh_installdocs',
@@ -69,16 +68,17 @@ test('rules: dh runs every override target instead of the step it replaces, and 
   }
 });
 
-test('rules: override_dh_installchangelogs installs changelog.Debian only, not the upload CHANGELOG', (t) => {
-  if (!requireTools(t, ['dh_installchangelogs', 'make'], 'debhelper')) return;
+test('rules: dh_installchangelogs (kept) picks the upstream changelog that the in-process mirror picks', (t) => {
+  if (!requireTools(t, ['dh_installchangelogs'], 'debhelper')) return;
   const dir = tree();
-  writeFileSync(join(dir, 'CHANGELOG.md'), '# 1.2.3\n\n- things changed\n');
+  mkdirSync(join(dir, 'docs'));
+  writeFileSync(join(dir, 'docs/HISTORY.md'), 'older\n');
+  writeFileSync(join(dir, 'Changes.txt'), 'changes\n');
   writeFileSync(join(dir, 'NEWS'), 'news\n');
-  execFileSync('make', ['-f', 'debian/rules', 'override_dh_installchangelogs'], { cwd: dir, stdio: 'pipe' });
+  const picked = upstreamChangelog(dir);
+  assert.equal(picked, 'Changes.txt');
+  execFileSync('dh_installchangelogs', [], { cwd: dir, stdio: 'pipe' });
   const doc = join(dir, 'debian/demo-app/usr/share/doc/demo-app');
   assert.ok(existsSync(join(doc, 'changelog.Debian')), 'debian/changelog installed');
-  assert.ok(!existsSync(join(doc, 'changelog')), 'no upstream changelog picked from the upload');
-  // The same step without the override does pick it: the override is what prevents it.
-  execFileSync('dh_installchangelogs', [], { cwd: dir, stdio: 'pipe' });
-  assert.ok(existsSync(join(doc, 'changelog')), 'dh_installchangelogs alone installs CHANGELOG.md');
+  assert.equal(readFileSync(join(doc, 'changelog'), 'utf8'), readFileSync(join(dir, picked), 'utf8'));
 });

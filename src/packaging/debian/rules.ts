@@ -4,7 +4,8 @@
  * in-process build (src/packaging) ships the same files, and the dpkg-buildpackage equivalence test checks that
  * both agree. Each override carries its reason as a comment, since a reviewer reading the source package should
  * not have to guess why standard steps are off. Kept steps that matter: dh_install (debian/install), dh_installdocs
- * and dh_installchangelogs (copyright, changelog.Debian.gz), dh_compress, dh_fixperms (the in-process build applies
+ * and dh_installchangelogs (copyright, changelog.Debian.gz, and an upstream CHANGELOG/CHANGES/HISTORY from the
+ * upload root as /usr/share/doc/<package>/changelog: a copy, which the in-process build mirrors in dh.ts), dh_compress, dh_fixperms (the in-process build applies
  * the same modes), dh_lintian, dh_icons (a no-op for hicolor, which dpkg triggers handle), dh_gencontrol.
  */
 import type { PackagePlan } from '../types.ts';
@@ -25,14 +26,6 @@ const OVERRIDES: ReadonlyArray<[string, string[], string]> = [
       'is data to ship, never a build to run (pkgme does not execute uploaded code).',
     ],
     '',
-  ],
-  [
-    'override_dh_installchangelogs',
-    [
-      'Install debian/changelog only. -X/ excludes every upstream candidate (CHANGELOG, NEWS...), which dh would',
-      "otherwise pick from the upload root by name; the upload's own files stay in the application tree.",
-    ],
-    'dh_installchangelogs -X/',
   ],
   [
     'override_dh_strip_nondeterminism',
