@@ -26,9 +26,12 @@ function firstSentence(s: string): string {
   return (m ? m[1]! : s).replace(/[.\s]+$/, '');
 }
 
+/** Shortens to ≤ max: at the last clause break (", " "; " ": " " - ") that keeps at least a third, else at a word. */
 function cut(s: string, max: number): string {
   if (s.length <= max) return s;
   const head = s.slice(0, max + 1);
+  const clause = Math.max(...[', ', '; ', ': ', ' - ', ' – ', ' — '].map((b) => head.lastIndexOf(b)));
+  if (clause > max / 3) return head.slice(0, clause).trim();
   const space = head.lastIndexOf(' ');
   return (space > max / 2 ? head.slice(0, space) : s.slice(0, max)).replace(/[\s,;:–—-]+$/, '');
 }

@@ -349,15 +349,24 @@ test('lintian accepts the default maintainer and the cleaned-up synopsis and des
     ],
     ['zapp', 'ZAPP: The zlib version printer. It is great. Really.', undefined],
     ['zapp', undefined, 'Zapp'],
+    [
+      'zapp',
+      undefined,
+      'Zapp greets you from a bundled library, and prints the versions of zlib and libpng it runs with.',
+    ],
     ['zapp', undefined, `${'very long synopsis '.repeat(8)}end.\n\nMore text.`],
   ];
+  // Without a README, so the summary comes from the description or the fallback.
+  const bare = join(tmp, 'bare', 'zapp-1.4.2');
+  mkdirSync(join(bare, 'bin'), { recursive: true });
+  copyFileSync(join(dir, 'bin', 'zapp'), join(bare, 'bin', 'zapp'));
   const debs: string[] = [];
   for (const [i, [name, summary, description]] of cases.entries()) {
     const set = [
       ...(summary ? [`summary=${summary}`] : []),
       ...(description ? [`description=${description}`] : []),
     ];
-    const p = await plan(dir, { overrides: parseSetArgs(set), release: 'bookworm' });
+    const p = await plan(bare, { overrides: parseSetArgs(set), release: 'bookworm' });
     assert.equal(p.package, name);
     debs.push(
       deb(`case${i}`, {
