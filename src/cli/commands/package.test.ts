@@ -150,6 +150,13 @@ test('pkgme package --build on the sample: dpkg-source -x, dpkg-deb -f, the repo
   assert.deepEqual(readdirSync(out1).sort(), doc.files.map((f) => basename(f.path)).sort());
   for (const f of doc.files) assert.equal(sha256(f.path), f.sha256, f.path);
   assert.equal(doc.package, 'hello-pkgme');
+  // The sample's desktop entry is valid (desktop-file-validate agrees): retargeting Exec is no warning.
+  assert.equal(
+    spawnSync('desktop-file-validate', [join(repoRoot, 'samples', 'hello-pkgme', 'hello-pkgme.desktop')])
+      .status,
+    0,
+  );
+  assert.ok(!doc.problems.some((p) => p.code.startsWith('DESKTOP_')), JSON.stringify(doc.problems));
   assert.equal(doc.version, '1.0-1');
   // The upload is the .orig tarball, byte for byte (issue 4: "with the upload as the .orig tarball").
   assert.equal(file(doc, 'orig').sha256, sha256(sample));
@@ -312,6 +319,9 @@ test('a .desktop with errors is fixed (warning); giant and corrupt icons are war
   const doc = packageOk(tarOf(dir, 'iconic-1.0'), '--out', join(dir, 'out'), '--build');
   const codes = doc.problems.filter((p) => p.severity === 'warning').map((p) => p.code);
   console.log(`warnings: ${codes.join(', ')}`);
+  const fixed = doc.problems.find((p) => p.code === 'DESKTOP_FIXED');
+  assert.ok(fixed, codes.join(', '));
+  assert.match(fixed.message, /Type/);
   assert.ok(codes.includes('ICON_CORRUPT'), codes.join(', '));
   assert.ok(codes.includes('ICON_TOO_LARGE'), codes.join(', '));
   assert.deepEqual(
