@@ -18,9 +18,18 @@ import { formatParagraph, Paragraph, parseDeb822 } from '../formats/deb822/index
 import { installedSizeKiB } from '../formats/deb/installed-size.ts';
 import { writeDeb } from '../formats/deb/write.ts';
 import type { TarEntry } from '../formats/tar/write.ts';
-import { formatRelations, parseRelations, simplifyDeps } from '../formats/relation/index.ts';
+import {
+  formatRelations,
+  groupImplies,
+  parseRelations,
+  relationFieldType,
+  simplifyDeps,
+  simplifyLikeDpkg,
+  type RelationList,
+} from '../formats/relation/index.ts';
 import { parseVersion } from '../formats/version/parse.ts';
-import { debianTexts } from './debian-dir.ts';
+import { debianTexts, extraConffiles } from './debian-dir.ts';
+import { appRootOf } from './layout.ts';
 import { dhCompresses, dhLinkTarget, fixpermsMode, gzip9n, upstreamChangelog } from './dh.ts';
 import type { Layout, PackagePlan } from './types.ts';
 
@@ -120,7 +129,7 @@ async function installDocs(
   // debian/rules may keep dh_installchangelogs from picking an upstream changelog (`-X/` excludes every path).
   const upstreamOff = /^\s*dh_installchangelogs\b[^\n]*\s-X\/(\s|$)/m.test(texts.rules);
   if (upload.root !== null && plan.fixedPlacements === undefined && !upstreamOff) {
-    const sourceTree = join(upload.root, layout.appRoot);
+    const sourceTree = join(upload.root, appRootOf(upload));
     const upstream = upstreamChangelog(sourceTree);
     if (upstream !== undefined) {
       const st = await stat(join(sourceTree, upstream));
@@ -189,13 +198,13 @@ function fixperms(tree: Tree): void {
   }
 }
 
-/** dh_installdeb: every file under /etc is a conffile. */
-function conffiles(tree: Tree): string {
-  const list = [...tree]
+/** dh_installdeb: debian/<pkg>.conffiles as written, then every file under /etc, sorted by bytes. */
+function conffiles(tree: Tree, plan: PackagePlan): string {
+  const etc = [...tree]
     .filter(([p, e]) => e.type === 'file' && p.startsWith('etc/'))
     .map(([p]) => `/${p}`)
-    .sort();
-  return list.map((p) => `${p}\n`).join('');
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return [...extraConffiles(plan), ...etc].map((p) => `${p}\n`).join('');
 }
 
 /**
@@ -218,42 +227,49 @@ export function binaryControl(plan: PackagePlan, controlText: string, installedS
       },
     );
   }
-  const out = new Paragraph();
   const pkg = bin.get('Package') ?? plan.package;
-  out.set('Package', pkg);
   const source = src.get('Source') ?? plan.package;
-  if (source !== pkg) out.set('Source', source);
-  out.set('Version', plan.version);
-  out.set('Architecture', bin.get('Architecture') === 'all' ? 'all' : plan.architecture);
+  const fields = new Map<string, string>();
+  fields.set('Package', pkg);
+  if (source !== pkg) fields.set('Source', source);
+  fields.set('Version', plan.version);
+  fields.set('Architecture', bin.get('Architecture') === 'all' ? 'all' : plan.architecture);
+  for (const f of ['Essential', 'Protected']) {
+    const v = bin.get(f);
+    if (v !== undefined) fields.set(f, v);
+  }
   const maintainer = src.get('Maintainer');
-  if (maintainer !== undefined) out.set('Maintainer', maintainer);
-  out.set('Installed-Size', String(installedSize));
-  for (const field of [
-    'Pre-Depends',
-    'Depends',
-    'Recommends',
-    'Suggests',
-    'Conflicts',
-    'Breaks',
-    'Replaces',
-    'Provides',
-  ]) {
+  if (maintainer !== undefined) fields.set('Maintainer', maintainer);
+  fields.set('Installed-Size', String(installedSize));
+  const seen: RelationList = [];
+  for (const field of RELATION_ORDER) {
     const raw = bin.get(field);
     if (raw === undefined) continue;
     const list = parseRelations(raw.replace(/\$\{misc:(Depends|Pre-Depends)\}/g, ''))
       .map((g) => g.filter((a) => a.type !== 'substvar'))
       .filter((g) => g.length > 0);
-    const value = formatRelations(simplifyDeps(list));
-    if (value !== '') out.set(field, value);
+    let value: RelationList;
+    if (relationFieldType(field) === 'normal') {
+      // Dpkg::Deps::AND::simplify_deps(facts, @seen_deps): weaker fields drop what a stronger one already implies.
+      value = simplifyDeps(list).filter((g) => !seen.some((s) => groupImplies(s, g) === 1));
+      seen.push(...value);
+    } else {
+      value = simplifyLikeDpkg(list, field);
+    }
+    const text = formatRelations(value);
+    if (text !== '') fields.set(field, text);
   }
   for (const field of ['Section', 'Priority']) {
     const v = bin.get(field) ?? src.get(field);
-    if (v !== undefined) out.set(field, v);
+    if (v !== undefined) fields.set(field, v);
   }
+  const multiArch = bin.get('Multi-Arch');
+  if (multiArch !== undefined) fields.set('Multi-Arch', multiArch);
   const homepage = bin.get('Homepage') ?? src.get('Homepage');
-  if (homepage !== undefined) out.set('Homepage', homepage);
+  if (homepage !== undefined) fields.set('Homepage', homepage);
   const description = bin.get('Description');
-  if (description !== undefined) out.set('Description', description);
+  if (description !== undefined) fields.set('Description', description);
+  const out = Paragraph.from(fields);
   return formatParagraph(out);
 }
 
@@ -267,6 +283,19 @@ function toEntries(tree: Tree): TarEntry[] {
   }
   return entries;
 }
+
+/** dpkg-gencontrol's relation fields, in its field order (Dpkg::Control::FieldsCore for a binary package). */
+const RELATION_ORDER = [
+  'Pre-Depends',
+  'Depends',
+  'Recommends',
+  'Suggests',
+  'Enhances',
+  'Conflicts',
+  'Breaks',
+  'Replaces',
+  'Provides',
+];
 
 /** The .deb's file name: <package>_<version without epoch>_<architecture>.deb. */
 export function debFileName(plan: PackagePlan): string {
@@ -297,7 +326,7 @@ export async function buildDeb(
     link(tree);
     await compress(tree, plan.package, scratch);
     fixperms(tree);
-    const conf = conffiles(tree);
+    const conf = conffiles(tree, plan);
     const path = join(outDir, debFileName(plan));
     const entries = toEntries(tree);
     const installedSize = installedSizeKiB(entries) + 1 + Math.ceil(Buffer.byteLength(conf) / 1024);

@@ -18,7 +18,16 @@ import { PkgmeError } from '../errors.ts';
 import type { Upload } from '../backends/types.ts';
 import type { DebianTexts } from './build.ts';
 import { changelog, control, copyright, lintianOverrides, rules, type LintianFacts } from './debian/index.ts';
+import { appRootOf } from './layout.ts';
 import type { Layout, PackagePlan, Placement } from './types.ts';
+
+/**
+ * The plan's conffiles that dh_installdeb does not find by itself (it marks every file under /etc): written to
+ * debian/<pkg>.conffiles, which dh_installdeb copies to DEBIAN/conffiles before appending the /etc files.
+ */
+export function extraConffiles(plan: PackagePlan): string[] {
+  return (plan.conffiles ?? []).filter((c) => !c.startsWith('/etc/'));
+}
 
 /** Where a generated file lives in the source package. */
 export function generatedSourcePath(to: string): string {
@@ -50,23 +59,31 @@ interface DhFiles {
 }
 
 /** The dh file lines for a Layout (pure: no disk access). */
-export function dhFiles(layout: Layout): DhFiles {
+export function dhFiles(layout: Layout, sourceRoot = layout.appRoot): DhFiles {
   const out: DhFiles = { install: [], links: [], manpages: [], copies: [] };
   const appDir = layout.appDir.replace(/^\/+/, '');
   const top = new Set<string>();
-  const inApp = (from: string): string | undefined =>
-    layout.appRoot === ''
-      ? from
-      : from.startsWith(`${layout.appRoot}/`)
-        ? from.slice(layout.appRoot.length + 1)
-        : undefined;
+  const under = (root: string, path: string): string | undefined =>
+    root === ''
+      ? path
+      : path === root
+        ? ''
+        : path.startsWith(`${root}/`)
+          ? path.slice(root.length + 1)
+          : undefined;
+  // The app root as a path in the unpacked source tree (it may be a subtree, e.g. one architecture's directory).
+  const appInSource = under(sourceRoot, layout.appRoot);
+  const inApp = (from: string): string | undefined => under(layout.appRoot, from);
+  const inSource = (from: string): string | undefined => under(sourceRoot, from);
   for (const p of layout.placements) {
     const to = p.to.replace(/^\/+/, '');
     if (p.kind === 'upload') {
-      const src = inApp(p.from);
-      if (src !== undefined && to === `${appDir}/${src}`) {
-        top.add(src.split('/')[0]!);
-      } else if (src !== undefined && posix.basename(src) === posix.basename(to)) {
+      const app = inApp(p.from);
+      const src = inSource(p.from);
+      if (app !== undefined && appInSource !== undefined && to === `${appDir}/${app}`) {
+        const first = app.split('/')[0]!;
+        top.add(appInSource === '' ? first : `${appInSource}/${first}`);
+      } else if (src !== undefined && src !== '' && posix.basename(src) === posix.basename(to)) {
         out.install.push(`${globSafe(src)} ${posix.dirname(to)}/`);
       } else {
         out.copies.push({ to: p.to, from: p.from });
@@ -97,16 +114,17 @@ async function put(path: string, data: Uint8Array | string, mode: number): Promi
 const lines = (l: string[]) => l.map((x) => `${x}\n`).join('');
 
 /**
- * Writes `<dir>/debian/…`. `uploadRoot` is needed only when an upload file is placed under another name
- * (copied into debian/pkgme).
+ * Writes `<dir>/debian/…`. `upload` gives the source tree's root (what dpkg-source unpacks the .orig to), and is
+ * needed when an upload file is placed under another name (copied into debian/pkgme).
  */
 export async function writeDebianDir(
   plan: PackagePlan,
   layout: Layout,
   texts: DebianTexts,
   dir: string,
-  uploadRoot?: string,
+  upload?: Upload,
 ): Promise<void> {
+  const uploadRoot = upload?.root ?? undefined;
   const debian = join(dir, 'debian');
   const pkg = plan.package;
   await put(join(debian, 'control'), texts.control, 0o644);
@@ -114,10 +132,12 @@ export async function writeDebianDir(
   await put(join(debian, 'copyright'), texts.copyright, 0o644);
   await put(join(debian, 'rules'), texts.rules, 0o755);
   await put(join(debian, 'source', 'format'), '3.0 (quilt)\n', 0o644);
-  const files = dhFiles(layout);
+  const files = dhFiles(layout, upload !== undefined ? appRootOf(upload) : layout.appRoot);
   if (files.install.length > 0) await put(join(debian, `${pkg}.install`), lines(files.install), 0o644);
   if (files.links.length > 0) await put(join(debian, `${pkg}.links`), lines(files.links), 0o644);
   if (files.manpages.length > 0) await put(join(debian, `${pkg}.manpages`), lines(files.manpages), 0o644);
+  const conffiles = extraConffiles(plan);
+  if (conffiles.length > 0) await put(join(debian, `${pkg}.conffiles`), lines(conffiles), 0o644);
   if (texts.lintianOverrides !== undefined) {
     await put(join(debian, `${pkg}.lintian-overrides`), texts.lintianOverrides, 0o644);
   }

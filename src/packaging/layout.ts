@@ -228,7 +228,7 @@ export function planLayout(plan: PackagePlan, upload: Upload, extras: LayoutExtr
   if (plan.fixedPlacements !== undefined) {
     placements.push(...plan.fixedPlacements);
   } else {
-    appRoot = appRootOf(upload);
+    appRoot = plan.appRoot ?? appRootOf(upload);
     let upstreamDebian = false;
     for (const e of upload.inventory.entries) {
       const rel = relToRoot(e.path, appRoot);

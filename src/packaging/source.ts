@@ -11,6 +11,7 @@ import type { Upload } from '../backends/types.ts';
 import { writeSourcePackage, type WrittenSource } from '../formats/dsc/index.ts';
 import type { DebianTexts } from './build.ts';
 import { debianTexts, writeDebianDir } from './debian-dir.ts';
+import { appRootOf } from './layout.ts';
 import type { Layout, PackagePlan } from './types.ts';
 
 /** The compression of an upload that can be the orig tarball as it is, by its name. */
@@ -33,7 +34,7 @@ export async function writeSource(
   const texts = given ?? debianTexts(plan, upload, layout);
   const work = await mkdtemp(join(outDir, '.pkgme-source-'));
   try {
-    await writeDebianDir(plan, layout, texts, work, upload.root ?? undefined);
+    await writeDebianDir(plan, layout, texts, work, upload);
     const compression = origCompression(upload);
     return await writeSourcePackage({
       tree: work,
@@ -43,7 +44,7 @@ export async function writeSource(
       mtime: plan.date,
       ...(compression !== undefined
         ? { orig: { path: upload.path, compression } }
-        : { upstreamTree: join(upload.root ?? upload.path, layout.appRoot) }),
+        : { upstreamTree: join(upload.root ?? upload.path, appRootOf(upload)) }),
     });
   } finally {
     await rm(work, { recursive: true, force: true });
