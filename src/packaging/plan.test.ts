@@ -391,3 +391,32 @@ test('lintian accepts the default maintainer and the cleaned-up synopsis and des
   console.log(`lintian on ${debs.length} .debs: ${bad.length} description/maintainer tags`);
   assert.deepEqual(bad, []);
 });
+
+test("no dependency data for the release: DEPENDS_UNKNOWN, unless a backend's own Depends stands in", async (t) => {
+  const dir = app(t);
+  if (dir === undefined) return;
+  const u = upload(dir);
+  const info = await binaryBackend.info(u);
+  const none = planPackage(
+    { fields: info.fields, problems: info.problems, releases: {}, upload: u },
+    { release: 'trixie', env: {} },
+  );
+  const e = none.problems.find((x) => x.code === 'DEPENDS_UNKNOWN');
+  assert.equal(e?.severity, 'error');
+  assert.match(e.hint!, /pkgme depdb import --release trixie/);
+  assert.equal(none.standardsVersion, '4.7.2');
+  const own = planPackage(
+    {
+      fields: {
+        ...info.fields,
+        depends: { value: 'libc6 (>= 2.36), zlib1g', source: 'control:DEBIAN/control', confidence: 1 },
+      },
+      problems: info.problems,
+      releases: {},
+      upload: u,
+    },
+    { release: 'trixie', env: {} },
+  );
+  assert.equal(own.depends, 'libc6 (>= 2.36), zlib1g');
+  assert.ok(!codes(own).includes('DEPENDS_UNKNOWN'));
+});

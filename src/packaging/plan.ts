@@ -339,8 +339,16 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
     depends = verdict.depends;
     decided.depends = guess(depends, `resolver:${release}/${verdict.arch}`, verdict.satisfiable ? 1 : 0.5);
   }
+  // A backend's own Depends (a re-packaged .deb's) stands in when the resolver has nothing for the release; the
+  // deb backend reports that as DEPENDS_NOT_RECHECKED.
+  const backendDepends = dependsOverridden || verdict !== undefined ? undefined : str(fields.depends);
+  if (backendDepends !== undefined) depends = backendDepends;
   if (verdict !== undefined) problems.push(...unresolvedLibraries(verdict, release, dependsOverridden));
-  else if (!dependsOverridden && entries.some((e) => e.elf !== undefined && e.elf.needed.length > 0))
+  else if (
+    !dependsOverridden &&
+    backendDepends === undefined &&
+    entries.some((e) => e.elf !== undefined && e.elf.needed.length > 0)
+  )
     problems.push({
       severity: 'error',
       code: 'DEPENDS_UNKNOWN',
