@@ -24,6 +24,7 @@ import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { crc32 } from 'node:zlib';
 import { preparedPgliteDir } from '../../db/testing.ts';
+import { realDebs } from '../../formats/deb/fixtures.ts';
 import { solidPng } from '../../packaging/testing.ts';
 import { pkgme, pkgmeOk } from '../../testing/cli.ts';
 import { hasCommand, repoRoot, requireTools, run } from '../../testing/env.ts';
@@ -338,4 +339,32 @@ test('a .desktop with errors is fixed (warning); giant and corrupt icons are war
   assert.match(readFileSync(shipped, 'utf8'), /^Exec=\/usr\/bin\/iconic/m);
   const icons = run('dpkg-deb', ['-c', file(doc, 'deb').path]).match(/usr\/share\/icons\/\S+/g) ?? [];
   assert.ok(!icons.some((i) => i.endsWith('.png')), `no broken icon shipped: ${icons.join(' ')}`);
+});
+
+test('pkgme build on a real .deb (deb backend): same paths and modes as dpkg-deb -c, fields as dpkg-deb -f', (t) => {
+  if (!requireTools(t, [...TOOLS, 'apt-get'], 'dpkg-dev apt')) return;
+  const original = realDebs().find((d) => basename(d).startsWith('hello_'))!;
+  const out = join(tmp, 'redeb');
+  const r = pkgmeJson('build', original, '--out', out);
+  assert.equal(r.status, 0, JSON.stringify(r.doc));
+  const doc = r.doc as PackageJson & { deb: string };
+  const listing = (deb: string) =>
+    run('dpkg-deb', ['-c', deb])
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const f = l.split(/\s+/);
+        return `${f[0]} ${f[5]}`;
+      })
+      .sort();
+  assert.deepEqual(listing(doc.deb), listing(original));
+  for (const field of ['Package', 'Version', 'Architecture', 'Depends', 'Section', 'Homepage'])
+    assert.equal(run('dpkg-deb', ['-f', doc.deb, field]), run('dpkg-deb', ['-f', original, field]), field);
+  const report = JSON.parse(readFileSync(file(doc, 'report').path, 'utf8')) as {
+    backend: string;
+    layout: { fixed: boolean };
+  };
+  assert.equal(report.backend, 'deb');
+  assert.equal(report.layout.fixed, true);
+  console.log(`re-packaged ${basename(original)}: ${listing(original).length} entries equal`);
 });
