@@ -94,7 +94,8 @@ export function svgExternalReference(text: string): string | null {
 /** Renders the SVG to fit size × size (aspect kept, centred on transparency). */
 export function rasteriseSvg(bytes: Uint8Array, path: string, size: number): RgbaImage {
   // XML forbids U+0000, and resvg-js aborts the whole process (a Rust panic, not an exception) when its parse
-  // error message quotes a NUL byte: found by icons.fuzz.test.ts. Such a file is corrupt; never hand it over.
+  // error message quotes a NUL byte (napi-rs 2.16 unwraps CString::new on the message, napi-rs/napi-rs#2313):
+  // found by icons.fuzz.test.ts. Such a file is corrupt; never hand it over.
   const nul = bytes.indexOf(0);
   if (nul >= 0)
     throw new PkgmeError('SVG_CORRUPT', `${path}: NUL byte at offset ${nul} (not allowed in XML)`, 'input', {
