@@ -49,6 +49,9 @@ test('copyright: SPDX ids map to DEP-5 short names and common-licenses files', (
     ['proprietary', 'proprietary', undefined],
     ['LicenseRef-proprietary', 'proprietary', undefined],
     ['LicenseRef-Acme-EULA', 'LicenseRef-Acme-EULA', undefined],
+    // Found by the property test: object-prototype names are ordinary unknown ids.
+    ['toString', 'toString', undefined],
+    ['__proto__', '__proto__', undefined],
   ];
   for (const [spdx, name, file] of cases) {
     const l = dep5License(spdx);

@@ -94,7 +94,7 @@ export function licenseText(
   // which of them the file holds).
   if (single && plan.licenseText !== undefined && plan.licenseText.trim() !== '')
     return verbatim(plan.licenseText);
-  const standard = STANDARD_TEXTS[lic.name];
+  const standard = Object.hasOwn(STANDARD_TEXTS, lic.name) ? STANDARD_TEXTS[lic.name] : undefined;
   if (standard !== undefined) return paragraphs(standard);
   if (isProprietary(lic.name) || lic.name === 'proprietary') {
     return paragraphs(

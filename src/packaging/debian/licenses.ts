@@ -73,7 +73,8 @@ export function dep5License(spdx: string): Dep5License {
     const name = spdx === 'LicenseRef-proprietary' ? 'proprietary' : spdx;
     return { name, title: 'proprietary license' };
   }
-  const other = OTHERS[spdx];
+  // Own keys only: an id such as "toString" must not find Object.prototype's members.
+  const other = Object.hasOwn(OTHERS, spdx) ? OTHERS[spdx] : undefined;
   if (other !== undefined) return other;
   for (const [family, dep5, title] of GNU_FAMILIES) {
     const m = new RegExp(`^${family}-(\\d(?:\\.\\d)?)(-only|-or-later|\\+)?$`).exec(spdx);
