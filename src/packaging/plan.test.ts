@@ -24,7 +24,7 @@ import { resolveFiles } from '../depdb/resolve/index.ts';
 import { localReader } from '../depdb/resolve/testing/memory-reader.ts';
 import { PkgmeError } from '../errors.ts';
 import { inventoryTree } from '../inspect/inventory.ts';
-import { requireTools, run } from '../testing/env.ts';
+import { cachedFixture, requireTools, run } from '../testing/env.ts';
 import { parseSetArgs } from './overrides.ts';
 import {
   DEFAULT_MAINTAINER,
@@ -142,6 +142,64 @@ test("Standards-Version for the machine's release is what its lintian knows", (t
     `lintian on ${release} knows Policy ${doc.releases[0]!.version}; plan uses ${STANDARDS_VERSIONS[release]}`,
   );
   assert.equal(STANDARDS_VERSIONS[release], newest);
+});
+
+/**
+ * debian-policy's version in each release's Packages index, through a private apt state on the machine's first
+ * apt source (the system's lists are left alone), cached: `release version` lines. Releases the mirror no longer
+ * serves are left out.
+ */
+function policyVersions(): Map<string, string> {
+  const dir = cachedFixture(
+    'policy-versions',
+    (out) => {
+      const first = readFileSync('/etc/apt/sources.list.d/debian.sources', 'utf8').split(/\n\s*\n/)[0]!;
+      const lines: string[] = [];
+      for (const release of Object.keys(STANDARDS_VERSIONS)) {
+        const state = join(out, release);
+        mkdirSync(join(state, 'lists', 'partial'), { recursive: true });
+        writeFileSync(join(state, 'debian.sources'), first.replace(/^Suites: .*$/m, `Suites: ${release}`));
+        const opts = [
+          '-qq',
+          `-o=Dir::Etc::sourcelist=${join(state, 'debian.sources')}`,
+          '-o=Dir::Etc::sourceparts=-',
+          `-o=Dir::State::Lists=${join(state, 'lists')}`,
+        ];
+        try {
+          run('apt-get', ['update', ...opts]);
+          const show = run('apt-cache', [...opts, 'show', '--no-all-versions', 'debian-policy']);
+          const v = /^Version: (.*)$/m.exec(show)?.[1];
+          if (v !== undefined) lines.push(`${release} ${v}`);
+        } catch (err) {
+          console.log(`${release}: no index (${(err as Error).message.split('\n')[0]})`);
+        }
+        rmSync(join(state, 'lists'), { recursive: true, force: true });
+      }
+      writeFileSync(join(out, 'versions'), lines.join('\n'));
+    },
+    { version: Object.keys(STANDARDS_VERSIONS).join(',') },
+  );
+  return new Map(
+    readFileSync(join(dir, 'versions'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split(' ') as [string, string]),
+  );
+}
+
+test("Standards-Version per release is the debian-policy version of that release's archive", (t) => {
+  if (!requireTools(t, ['apt-get', 'apt-cache'], 'apt')) return;
+  const versions = policyVersions();
+  const compared: string[] = [];
+  for (const [release, v] of versions) {
+    assert.equal(STANDARDS_VERSIONS[release], v.split('.').slice(0, 3).join('.'), release);
+    compared.push(`${release} ${v}`);
+  }
+  console.log(`debian-policy per release: ${compared.join(', ')}`);
+  assert.ok(
+    versions.has('bookworm') && versions.has('trixie'),
+    `fetched only ${[...versions.keys()].join(', ')}`,
+  );
 });
 
 test('overrides win and are recorded as user; DEBEMAIL beats the default', async (t) => {

@@ -49,11 +49,11 @@ export interface PlanOptions {
 }
 
 /**
- * Standards-Version per release: the newest Policy version that release's lintian knows, so lintian reports
- * neither out-of-date-standards-version nor newer-standards-version. bookworm: 4.6.2, read from bookworm's lintian
- * (/usr/share/lintian/data/debian-policy/releases.json; plan.test.ts compares with the machine's copy when it runs
- * on bookworm). bullseye 4.5.1 and trixie 4.7.2 are the debian-policy versions those releases ship. A newer
- * release than trixie gets trixie's value.
+ * Standards-Version per release: the debian-policy version that release ships (its lintian knows no newer one, so
+ * lintian reports neither out-of-date-standards-version nor newer-standards-version). plan.test.ts reads
+ * debian-policy's Version from each release's Packages index (bullseye 4.5.1.0, bookworm 4.6.2.0, trixie 4.7.2.0)
+ * and, on bookworm, bookworm lintian's /usr/share/lintian/data/debian-policy/releases.json (newest 4.6.2.0). A
+ * release newer than trixie gets trixie's value.
  */
 export const STANDARDS_VERSIONS: Record<string, string> = {
   bullseye: '4.5.1',
