@@ -8,7 +8,7 @@
  *
  *   node --import tsx bench/autopkg/harness.ts [ID…]     (PKGME_AUTOPKG_LIMIT=N: the first N members)
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PkgmeError } from '../../src/errors.ts';
@@ -133,14 +133,17 @@ export async function runAutopkg(
   const uploads = buildUploads(members);
   const work = join(import.meta.dirname, '..', '.work', 'autopkg');
   const outcomes: MemberOutcome[] = [];
+  mkdirSync(work, { recursive: true });
   await withCorpusStore(async (store) => {
     for (const u of uploads) {
-      const o = await runMember(u, store, join(work, 'out'));
+      const o = await runMember(u, store, join(work, `out-${process.pid}`));
       outcomes.push(o);
+      // One line per member as it finishes: a long run that is stopped keeps what it measured.
+      appendFileSync(join(work, `progress-${process.pid}.jsonl`), JSON.stringify(o) + '\n');
       onMember?.(o);
     }
   });
-  rmSync(join(work, 'out'), { recursive: true, force: true });
+  rmSync(join(work, `out-${process.pid}`), { recursive: true, force: true });
   const rate = outcomes.length ? outcomes.filter((o) => o.ok).length / outcomes.length : 0;
   return { outcomes, rate };
 }
