@@ -4,9 +4,11 @@
  * name, each preceded by its justification comment (lintian shows it with --show-overrides).
  *
  * Format: the "pointed hints" syntax of lintian 2.116 (bookworm) and later: `<package>: <tag> [<path>]`, the
- * path without leading slash; a hint with context (embedded-library) is `<tag> <context> [<path>]`. Older lintian
- * (bullseye's 2.104) matched `<tag> <path>` instead, so these lines do not silence it: that release gets the same
- * tags as warnings, which pkgme check reports as allowed rather than failing on.
+ * path without leading slash; a hint with context (embedded-library) is `<tag> <context> [<path>]`, and `*` is a
+ * glob. Pointed hints came with lintian 2.115.0 (its changelog: "Update own source lintian-overrides for pointed
+ * hints"; glob matching via Text::Glob in the same release). Older lintian, such as bullseye's 2.104 (not run
+ * here), matched `<tag> <path>` contexts, so these lines would not silence it and `pkgme check` there would fail on
+ * unstripped-binary-or-object: run checks with bookworm's lintian or later.
  */
 import type { PackagePlan } from '../types.ts';
 
