@@ -150,7 +150,8 @@ function compile(work: string, tree: string, v: Variant): void {
   }
   const bin = join(app, 'bin/hello');
   sh('gcc', ['-O2', '-Wl,-z,now', '-o', bin, join(work, 'main.c'), ...libs]);
-  if (!v.broken)
+  // nolib ships unstripped binaries with a lintian override, as pkgme does (debian/lintian-overrides.ts).
+  if (!v.broken && !v.absentLib)
     sh('strip', ['--remove-section=.comment', '--remove-section=.note', '--strip-unneeded', bin, lib]);
   chmodSync(lib, 0o644);
 }
@@ -187,6 +188,13 @@ function buildTree(work: string, v: Variant): string {
   // AppStream wants the file named after the component id (metainfo-filename-cid-mismatch otherwise).
   const id = `com.example.${pkg.replace(/-/g, '_')}`;
   put(join(tree, 'usr/share/metainfo', `${id}.metainfo.xml`), metainfo(pkg, id, !v.broken));
+  if (v.absentLib) {
+    put(
+      join(tree, 'usr/share/lintian/overrides', pkg),
+      `# Shipped as the developer built it.\n${pkg}: unstripped-binary-or-object [usr/lib/${pkg}/bin/hello]\n` +
+        `${pkg}: unstripped-binary-or-object [usr/lib/${pkg}/lib/libgreet.so.1]\n`,
+    );
+  }
   if (v.broken) put(join(tree, 'opt', pkg, 'README'), 'a file where Debian packages must not put one\n');
   put(join(tree, 'DEBIAN/control'), control(pkg));
   return tree;
@@ -242,7 +250,7 @@ export function checkFixtures(): CheckFixtures {
       buildDeb(tmp, { pkg: 'hello-broken', broken: true });
       buildDeb(tmp, { pkg: 'hello-nolib', absentLib: true });
     },
-    { version: '2' },
+    { version: '4' },
   );
   return {
     dir,

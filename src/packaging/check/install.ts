@@ -22,7 +22,7 @@ import { basename, join } from 'node:path';
 import { PkgmeError } from '../../errors.ts';
 import type { CheckResult } from './index.ts';
 import { isElf, type DebContents } from './contents.ts';
-import { freshChroot, type ChrootOptions } from './chroot.ts';
+import { chrootUnavailable, freshChroot, type ChrootOptions } from './chroot.ts';
 import { runTool } from './tool.ts';
 
 const MAINTAINER_SCRIPTS = ['preinst', 'postinst', 'prerm', 'postrm', 'config'];
@@ -165,6 +165,13 @@ export async function checkInstall(
   opts: InstallOptions = {},
 ): Promise<CheckResult> {
   refuseScripts(contents, deb);
+  const why = chrootUnavailable();
+  if (why) {
+    throw new PkgmeError('CHECK_INSTALL_UNAVAILABLE', `cannot run the install test: ${why}`, 'environment', {
+      hint: 'Run pkgme check --install as root on a machine with debootstrap (npm run setup installs it).',
+      details: { reason: why },
+    });
+  }
   const errors: string[] = [];
   const warnings: string[] = [];
   const scripts = new Map<string, string>();

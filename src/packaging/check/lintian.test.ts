@@ -36,6 +36,20 @@ test('the good package and its source pass lintian in one run; only allowed warn
   );
 });
 
+test('overridden errors are shown as O: and do not fail, although lintian then exits 2', async (t) => {
+  if (!requireTools(t, ['lintian', ...FIXTURE_TOOLS], 'lintian dpkg-dev gcc')) return;
+  const fx = checkFixtures();
+  assert.equal(spawnSync('lintian', lintianArgs([fx.nolib.deb])).status, 2);
+  const r = await runLintian([fx.nolib.deb]);
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.ok, true);
+  const o = (r.details.hints as { code: string; tag: string }[]).filter((h) => h.code === 'O');
+  assert.deepEqual(
+    o.map((h) => h.tag),
+    ['unstripped-binary-or-object', 'unstripped-binary-or-object'],
+  );
+});
+
 test('the broken package fails: E: tags and a warning outside the allowed list', async (t) => {
   if (!requireTools(t, ['lintian', ...FIXTURE_TOOLS], 'lintian dpkg-dev gcc')) return;
   const fx = checkFixtures();
