@@ -26,7 +26,13 @@ import {
 } from '../formats/png/decode.ts';
 import { encodePng } from '../formats/png/encode.ts';
 import { fitSquare } from '../formats/png/resize.ts';
-import { RESIZE_TARGET, resizeSources, type IconCandidate, type IconPlan } from '../inspect/guess/icons.ts';
+import {
+  ICON_FIX,
+  RESIZE_TARGET,
+  resizeSources,
+  type IconCandidate,
+  type IconPlan,
+} from '../inspect/guess/icons.ts';
 
 export type IconFile = { to: string; data: Uint8Array } | { from: string; to: string };
 
@@ -39,10 +45,6 @@ export interface IconLimits extends DecodeLimits {
 
 const DEFAULT_LIMITS: IconLimits = { ...DEFAULT_DECODE_LIMITS, maxSvgBytes: MAX_SVG_BYTES };
 
-const FIX_LARGE =
-  'Ship icons of at most 1024x1024 pixels and a few MiB (hicolor sizes go up to 512x512), or an SVG.';
-const FIX_CORRUPT = 'Re-export the icon from an image editor (or run `optipng` on it) and upload it again.';
-
 function problem(
   code: 'ICON_TOO_LARGE' | 'ICON_CORRUPT' | 'ICON_SVG_EXTERNAL' | 'ICON_MISSING',
   message: string,
@@ -54,8 +56,16 @@ function problem(
 /** A typed decode/rasterise failure as the warning the report shows. */
 function asProblem(path: string, err: PkgmeError): Problem {
   return err.code === 'PNG_TOO_LARGE' || err.code === 'SVG_TOO_LARGE'
-    ? problem('ICON_TOO_LARGE', `${path}: icon not used: ${err.message.replace(`${path}: `, '')}`, FIX_LARGE)
-    : problem('ICON_CORRUPT', `${path}: icon not used: ${err.message.replace(`${path}: `, '')}`, FIX_CORRUPT);
+    ? problem(
+        'ICON_TOO_LARGE',
+        `${path}: icon not used: ${err.message.replace(`${path}: `, '')}`,
+        ICON_FIX.large,
+      )
+    : problem(
+        'ICON_CORRUPT',
+        `${path}: icon not used: ${err.message.replace(`${path}: `, '')}`,
+        ICON_FIX.corrupt,
+      );
 }
 
 /** The hicolor target renamed to the package's icon name (the plan may have been made under another name). */
@@ -229,7 +239,7 @@ function iconFilesSync(
     problem(
       'ICON_MISSING',
       `no usable icon to make ${target48} from`,
-      `Add an SVG or a PNG of at least 48x48 to the upload, named like the app (e.g. icons/${iconName}.svg).`,
+      `${ICON_FIX.missing} (e.g. icons/${iconName}.svg)`,
     ),
   );
   return out;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { crc32 } from 'node:zlib';
 import { isPkgmeError } from '../../errors.ts';
 import { inventoryTree } from '../inventory.ts';
 import { HICOLOR_SIZES, planIcons, readSvgSize, resizeSources, type IconCandidate } from './icons.ts';
@@ -159,4 +160,28 @@ test('resizeSources: SVG, then the smallest PNG ≥ 48, then the largest smaller
     'a-16.png',
     'a-40x20.png',
   ]);
+});
+
+test('issues: the warnings typed, same messages, each with a fix', () => {
+  const root = mkdtempSync(join(tmpdir(), 'pkgme-icons-issues-'));
+  const real = readFileSync('/usr/share/icons/hicolor/48x48/apps/openjdk-17.png');
+  writeFileSync(join(root, 'broken.png'), real.subarray(0, 20));
+  // A giant 5000x5000 header (CRC recomputed) and a 300x300 PNG: the first gets ICON_TOO_LARGE and ICON_SIZE.
+  const giant = Uint8Array.prototype.slice.call(real) as Uint8Array;
+  const view = new DataView(giant.buffer);
+  view.setUint32(16, 5000);
+  view.setUint32(20, 5000);
+  view.setUint32(29, crc32(giant.subarray(12, 29)));
+  writeFileSync(join(root, 'x.png'), giant);
+  const plan = planIcons(root, inventoryTree(root).entries, 'x', 'x');
+  assert.deepEqual(
+    plan.issues?.map((i) => i.code),
+    ['ICON_CORRUPT', 'ICON_TOO_LARGE', 'ICON_SIZE'],
+  );
+  assert.deepEqual(
+    plan.issues?.map((i) => i.message),
+    plan.warnings,
+  );
+  assert.match(plan.warnings[0]!, /^broken\.png: /);
+  assert.ok(plan.issues?.every((i) => i.hint.length > 20));
 });

@@ -54,9 +54,25 @@ export interface IconPlan {
    */
   family?: string[];
   warnings: string[];
+  /** The warnings again, typed (code and fix) for a problem list: same order, same messages. */
+  issues?: IconIssue[];
   /** Work this module does not do itself, e.g. producing a 48x48 PNG by resizing. */
   actions: string[];
 }
+
+export interface IconIssue {
+  code: 'ICON_CORRUPT' | 'ICON_TOO_LARGE' | 'ICON_SIZE' | 'ICON_MISSING';
+  message: string;
+  hint: string;
+}
+
+/** The fixes the icon warnings suggest, shared with the packaging (src/packaging/icons.ts). */
+export const ICON_FIX = {
+  corrupt: 'Re-export the icon from an image editor (or run `optipng` on it) and upload it again.',
+  large: 'Ship icons of at most 1024x1024 pixels and a few MiB (hicolor sizes go up to 512x512), or an SVG.',
+  size: `Ship square PNGs at hicolor sizes (${HICOLOR_SIZES.join(', ')}) or an SVG; other sizes are not installed.`,
+  missing: 'Add an SVG or a PNG of at least 48x48 to the upload, named like the app.',
+} as const;
 
 function svgError(name: string, what: string): PkgmeError {
   return new PkgmeError('SVG_CORRUPT', `${name}: ${what}`, 'input', {
@@ -228,11 +244,20 @@ export function planIcons(
 ): IconPlan {
   const candidates = iconCandidates(root, entries, appName);
   const usable = candidates.filter((c) => !c.error);
-  const plan: IconPlan = { name: null, candidates, placements: [], warnings: [], actions: [] };
-  for (const c of candidates.filter((x) => x.error)) plan.warnings.push(`${c.path}: ${c.error!.message}`);
+  const plan: IconPlan = { name: null, candidates, placements: [], warnings: [], issues: [], actions: [] };
+  const warn = (code: IconIssue['code'], message: string, hint: string) => {
+    plan.warnings.push(message);
+    plan.issues!.push({ code, message, hint });
+  };
+  for (const c of candidates.filter((x) => x.error))
+    warn(
+      'ICON_CORRUPT',
+      c.error!.message.startsWith(c.path) ? c.error!.message : `${c.path}: ${c.error!.message}`,
+      ICON_FIX.corrupt,
+    );
   const best = usable[0];
   if (!best) {
-    plan.warnings.push('no usable PNG or SVG icon in the upload');
+    warn('ICON_MISSING', 'no usable PNG or SVG icon in the upload', ICON_FIX.missing);
     plan.actions.push(`provide an icon (a 48x48 PNG or an SVG) named ${iconName}`);
     return plan;
   }
@@ -246,11 +271,18 @@ export function planIcons(
       plan.placements.push({ from: c.path, to: `usr/share/icons/hicolor/scalable/apps/${iconName}.svg` });
       continue;
     }
-    if (c.giant) plan.warnings.push(`${c.path}: ${c.width}x${c.height} is giant for an icon (> 4096)`);
+    if (c.giant)
+      warn(
+        'ICON_TOO_LARGE',
+        `${c.path}: ${c.width}x${c.height} is giant for an icon (> 4096)`,
+        ICON_FIX.large,
+      );
     const dir = hicolorDir(c.width!, c.height!);
     if (!dir) {
-      plan.warnings.push(
+      warn(
+        'ICON_SIZE',
         `${c.path}: ${c.width}x${c.height} is not a square hicolor size (${HICOLOR_SIZES.join(', ')})`,
+        ICON_FIX.size,
       );
       continue;
     }
