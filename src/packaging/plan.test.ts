@@ -5,6 +5,7 @@
  * Description (the default maintainer and the synopsis/description clean-up must raise none of its tags).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -57,11 +58,14 @@ function upload(dir: string, name = dir.split('/').pop()!): Upload {
   return { path: dir, name, isFile: false, root: dir, inventory: inventoryTree(dir) };
 }
 
+/** The machine's dpkg database as the resolver reads it: loaded once for all the tests here. */
+let reader: ReturnType<typeof localReader> | undefined;
+
 /** Inspect as the pipeline does: the binary backend's fields, the resolver over the machine's dpkg database. */
 async function plan(dir: string, opts: PlanOptions = {}, name?: string): Promise<PackagePlan> {
   const u = upload(dir, name);
   const info = await binaryBackend.info(u);
-  const releases = (await resolveFiles(localReader(), [dir])).releases;
+  const releases = (await resolveFiles((reader ??= localReader()), [dir])).releases;
   return planPackage(
     { fields: info.fields, problems: info.problems, releases, upload: u },
     { env: {}, ...opts },
@@ -477,4 +481,39 @@ test("no dependency data for the release: DEPENDS_UNKNOWN, unless a backend's ow
   );
   assert.equal(own.depends, 'libc6 (>= 2.36), zlib1g');
   assert.ok(!codes(own).includes('DEPENDS_UNKNOWN'));
+});
+
+test('corrections reach the desktop entry (Exec, Categories, Comment) and the section; desktop-file-validate accepts it', async (t) => {
+  const dir = app(t);
+  if (dir === undefined || !requireTools(t, ['desktop-file-validate'], 'desktop-file-utils')) return;
+  const d = join(tmp, 'desk', 'zapp-1.4.2');
+  mkdirSync(join(d, 'bin'), { recursive: true });
+  mkdirSync(join(d, 'share'), { recursive: true });
+  copyFileSync(join(dir, 'bin', 'zapp'), join(d, 'bin', 'zapp'));
+  copyFileSync(join(dir, 'bin', 'zapp'), join(d, 'bin', 'zapp-gui'));
+  writeFileSync(
+    join(d, 'share', 'zapp.desktop'),
+    '[Desktop Entry]\nType=Application\nName=Zapp\nComment=Old comment\nComment[de]=Alt\nExec=zapp %F\nIcon=zapp\nCategories=Utility;\n',
+  );
+  const before = await plan(d);
+  assert.equal(before.section, 'utils');
+  assert.match(before.desktop!, /^Exec=\/usr\/bin\/zapp %F$/m);
+  const p = await plan(d, {
+    overrides: parseSetArgs([
+      'executables=zapp-1.4.2/bin/zapp-gui',
+      'categories=Game,ArcadeGame',
+      'summary=Arcade game of zlib versions',
+    ]),
+  });
+  const desktop = p.desktop!;
+  assert.match(desktop, /^Exec=\/usr\/bin\/zapp-gui %F$/m);
+  assert.match(desktop, /^Categories=Game;ArcadeGame;$/m);
+  assert.match(desktop, /^Comment=Arcade game of zlib versions$/m);
+  assert.doesNotMatch(desktop, /Comment\[de\]/);
+  assert.equal(p.section, 'games');
+  const file = join(tmp, 'desk', 'zapp.desktop');
+  writeFileSync(file, desktop);
+  const r = spawnSync('desktop-file-validate', [file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout.trim(), '', r.stdout);
 });

@@ -25,6 +25,7 @@ import {
   noExecutables,
   unresolvedLibraries,
 } from './plan-checks.ts';
+import { finalDesktop } from './plan-desktop.ts';
 import { cleanDescription, cleanSynopsis, fallbackSynopsis } from './plan-text.ts';
 import type { Overrides, PackagePlan } from './types.ts';
 
@@ -364,9 +365,12 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
     categories = c === undefined ? [] : listValue(c);
     if (categories.length > 0) decided.categories = guess(categories, fields.desktop!.source, 0.8);
   }
+  // The backend's section came from the categories it saw; corrected categories decide it again.
+  const userCategories = fields.categories?.source === 'user';
   const section =
-    fields.section ??
-    guessSection(categories.length > 0 ? (decided.categories as Guess<string[]>) : undefined);
+    fields.section?.source === 'user' || (!userCategories && fields.section !== undefined)
+      ? fields.section!
+      : guessSection(categories.length > 0 ? (decided.categories as Guess<string[]>) : undefined);
   decided.section = section;
 
   const summarySource = str(fields.summary) ?? str(fields.description)?.split('\n')[0];
@@ -449,6 +453,21 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
   }
 
   const iconValue = str(fields.icon);
+  const desktop =
+    desktopText === undefined
+      ? null
+      : (finalDesktop(desktopText, {
+          package: pkg,
+          executable: executables[0]!,
+          icon: iconValue ?? null,
+          name: displayName,
+          categories,
+          summary,
+          userCategories,
+          userSummary: fields.summary?.source === 'user',
+        }) ?? desktopText);
+  if (desktop !== null && desktop !== desktopText && fields.desktop !== undefined)
+    decided.desktop = guess(desktop, fields.desktop.source, fields.desktop.confidence);
   const plan: PackagePlan = {
     package: pkg,
     upstreamVersion,
@@ -469,7 +488,7 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
     depends,
     ...(verdict !== undefined ? { verdict: releaseVerdict(input.releases[release]!, verdict) } : {}),
     executables,
-    desktop: desktopText ?? null,
+    desktop,
     icon: iconValue ?? null,
     categories,
     date,
