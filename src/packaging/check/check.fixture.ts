@@ -6,6 +6,8 @@
  *   must pass lintian with only the allowed warnings, both validators and the install test.
  * - bad: lintian errors (a file in /opt, an unstripped binary), a desktop entry with errors and metainfo without
  *   a summary.
+ * All depend on libpng16-16, which is not in a minbase chroot: the install test downloads it (once, then from
+ * the shared download cache).
  * - nolib: clean, but its program needs libabsent.so.1, which nothing ships: installs, and the library check fails.
  */
 import { execFileSync } from 'node:child_process';
@@ -80,7 +82,7 @@ const DESCRIPTION =
 function control(pkg: string): string {
   return (
     `Package: ${pkg}\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: ${MAINTAINER}\n` +
-    `Depends: libc6 (>= 2.34)\nSection: utils\nPriority: optional\nHomepage: https://example.com/${pkg}\n` +
+    `Depends: libc6 (>= 2.34), libpng16-16\nSection: utils\nPriority: optional\nHomepage: https://example.com/${pkg}\n` +
     `Description: greets the user from a bundled library\n${DESCRIPTION}`
   );
 }
@@ -250,7 +252,7 @@ export function checkFixtures(): CheckFixtures {
       buildDeb(tmp, { pkg: 'hello-broken', broken: true });
       buildDeb(tmp, { pkg: 'hello-nolib', absentLib: true });
     },
-    { version: '4' },
+    { version: '5' },
   );
   return {
     dir,

@@ -147,7 +147,7 @@ const LOCK_TIMEOUT_MS = 20 * 60_000;
  * Holds `<file>` (O_EXCL, holding our pid) while `fn` runs. A lock whose pid is dead is left over from a crash and
  * removed (by rename to a unique name first, so two waiters cannot both remove and one then delete the other's lock).
  */
-async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   const start = Date.now();
   for (;;) {
     try {
@@ -232,19 +232,42 @@ export interface ChrootCopy {
   release: string;
   mode: 'overlay' | 'cp';
   copySeconds: number;
+  /**
+   * The release's shared download cache when it is bind-mounted at /var/cache/apt/archives of the copy (overlay
+   * mode): apt-get runs in the copy must then hold `withLock(\`${downloads}.lock\`)`, since apt locks that directory
+   * and fails at once, rather than waiting, when another install holds it.
+   */
+  downloads?: string;
   dispose(): Promise<void>;
+}
+
+/**
+ * Dependencies downloaded by one install are kept for the next: a desktop application pulls 100-300 MB of
+ * libraries (audacity: 131 s of apt-get install with a cold cache), the same ones each time. apt checks each cached
+ * file against the signed index before using it, so a shared cache cannot smuggle a package in.
+ */
+async function shareDownloads(root: string, release: string, copyRoot: string): Promise<string | undefined> {
+  const shared = join(root, `${release}.debs`);
+  await mkdir(join(shared, 'partial'), { recursive: true });
+  const target = join(copyRoot, 'var/cache/apt/archives');
+  await mkdir(target, { recursive: true });
+  const r = await runTool('mount', ['--bind', shared, target], { pkg: 'mount' });
+  return r.status === 0 ? shared : undefined;
 }
 
 /** A private copy of the release's cached chroot, with the host's current resolv.conf (for dependency downloads). */
 export async function freshChroot(opts: ChrootOptions = {}): Promise<ChrootCopy> {
   const base = await ensureChroot(opts);
   const release = opts.release ?? machineRelease();
-  const copy = await makeCopy(base, join(opts.root ?? defaultChrootRoot(), 'work'), release, opts.copy);
+  const cacheRoot = opts.root ?? defaultChrootRoot();
+  const copy = await makeCopy(base, join(cacheRoot, 'work'), release, opts.copy);
+  let downloads: string | undefined;
   try {
     if (existsSync('/etc/resolv.conf')) {
       await rm(join(copy.root, 'etc/resolv.conf'), { force: true });
       await copyFile('/etc/resolv.conf', join(copy.root, 'etc/resolv.conf'));
     }
+    if (copy.mode === 'overlay') downloads = await shareDownloads(cacheRoot, release, copy.root);
   } catch (err) {
     await copy.dispose();
     throw err;
@@ -255,6 +278,7 @@ export async function freshChroot(opts: ChrootOptions = {}): Promise<ChrootCopy>
     release,
     mode: copy.mode,
     copySeconds: copy.seconds,
+    ...(downloads ? { downloads } : {}),
     dispose: copy.dispose,
   };
 }

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { basename } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { isPkgmeError } from '../../errors.ts';
 import { builtDebs, realDebs } from '../../formats/deb/fixtures.ts';
@@ -77,6 +78,15 @@ test('pkgme-shaped package: installs, every library found through the launcher L
   assert.equal(elves.find((e) => e.path === exe)!.found['libgreet.so.1'], `${lib}/libgreet.so.1`);
   // Without the launcher's environment the bundled library is not found: the environment is what made it pass.
   assert.deepEqual(bare, ['libgreet.so.1']);
+  // The dependency apt downloaded is kept for the next install (overlay mode shares the download cache).
+  if (r.details.copy === 'overlay') {
+    assert.equal(r.details.sharedDownloads, true);
+    const debs = readdirSync(join(cacheDir('chroots'), `${r.details.release as string}.debs`));
+    assert.ok(
+      debs.some((f) => f.startsWith('libpng16-16_')),
+      debs.join(' '),
+    );
+  }
 });
 
 test('a program needing an unshipped library (cp copy mode): installs, the check names the library as ldd does', async (t) => {

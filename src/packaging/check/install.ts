@@ -22,7 +22,7 @@ import { basename, join } from 'node:path';
 import { PkgmeError } from '../../errors.ts';
 import type { CheckResult } from './index.ts';
 import { isElf, type DebContents } from './contents.ts';
-import { chrootUnavailable, freshChroot, type ChrootOptions } from './chroot.ts';
+import { chrootUnavailable, freshChroot, withLock, type ChrootOptions } from './chroot.ts';
 import { runTool } from './tool.ts';
 
 const MAINTAINER_SCRIPTS = ['preinst', 'postinst', 'prerm', 'postrm', 'config'];
@@ -187,16 +187,20 @@ export async function checkInstall(
     const inside = `/tmp/pkgme-check/${basename(deb)}`;
     await mkdir(join(chroot.root, 'tmp/pkgme-check'), { recursive: true });
     await copyFile(deb, join(chroot.root, inside));
-    const install = await inChroot(chroot.root, [
-      'apt-get',
-      'install',
-      '-y',
-      '-q',
-      // dpkg's log pty needs /dev/pts, which is not mounted (apt says "Can not write log" otherwise).
-      '-o',
-      'Dpkg::Use-Pty=0',
-      inside,
-    ]);
+    const aptInstall = () =>
+      inChroot(chroot.root, [
+        'apt-get',
+        'install',
+        '-y',
+        '-q',
+        // dpkg's log pty needs /dev/pts, which is not mounted (apt says "Can not write log" otherwise).
+        '-o',
+        'Dpkg::Use-Pty=0',
+        inside,
+      ]);
+    const install = chroot.downloads
+      ? await withLock(`${chroot.downloads}.lock`, aptInstall)
+      : await aptInstall();
     const installLog = (install.stdout + install.stderr).trim().split('\n');
     const reports: LoaderReport[] = [];
     if (install.status !== 0) {
@@ -222,6 +226,7 @@ export async function checkInstall(
         release: chroot.release,
         chroot: chroot.base,
         copy: chroot.mode,
+        sharedDownloads: chroot.downloads !== undefined,
         copySeconds: Math.round(chroot.copySeconds * 100) / 100,
         installSeconds: Math.round(install.seconds * 10) / 10,
         installLog: installLog.slice(-40),
