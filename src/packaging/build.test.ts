@@ -15,10 +15,15 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseDeb822 } from '../formats/deb822/index.ts';
 import { requireTools, run } from '../testing/env.ts';
-import { buildDeb } from './build.ts';
+import type { Problem, Upload } from '../backends/types.ts';
+import { openDebUpload } from '../backends/deb-unpack.ts';
+import { debBackend } from '../backends/deb.ts';
+import { debPlanParts } from '../backends/deb-plan.ts';
+import { realDebs } from '../formats/deb/fixtures.ts';
+import { buildDeb, type DebianTexts } from './build.ts';
 import { debianTexts } from './debian-dir.ts';
 import { appRootOf, planLayout, type LayoutExtras } from './layout.ts';
-import type { PackagePlan } from './types.ts';
+import type { Layout, PackagePlan } from './types.ts';
 import { writeSource } from './source.ts';
 import { FIXTURE_NAMES, fixtureExtras, fixturePlan, openFixture, type FixtureName } from './testing.ts';
 
@@ -80,7 +85,53 @@ async function equivalence(name: FixtureName, variant?: Variant): Promise<void> 
     const texts = debianTexts(plan, upload, layout);
     if (variant?.binaryFields !== undefined)
       texts.control = texts.control.trimEnd() + '\n' + variant.binaryFields;
-    const out = join(tmp, variant ? `${name}-${variant.label}` : name);
+    const label = variant ? `${name}-${variant.label}` : name;
+    const r = await compareBuilds(label, upload, plan, layout, texts);
+    if (variant !== undefined) {
+      console.log(`${label}: ${r.entries} entries, control equal:\n${r.control}`);
+      return;
+    }
+    const oursTags = lintianTags([r.ours, r.dsc]);
+    const theirTags = lintianTags([r.theirs]);
+    console.log(
+      `${name}: ${r.entries} entries, sha256 ${r.sha256.slice(0, 12)}… twice; control equal to dpkg-buildpackage's\n` +
+        `  lintian ours+dsc: ${oursTags.join(' | ') || 'clean'}\n  lintian dpkg-buildpackage: ${theirTags.join(' | ') || 'clean'}`,
+    );
+    assert.deepEqual(
+      oursTags.filter((t) => t.startsWith('E: ')),
+      [],
+      `lintian errors for ${name}`,
+    );
+  } finally {
+    cleanup();
+  }
+}
+
+interface Compared {
+  ours: string;
+  theirs: string;
+  dsc: string;
+  sha256: string;
+  entries: number;
+  control: string;
+  warnings: Problem[];
+}
+
+/**
+ * Writes the source package and the in-process .deb (twice: byte-identical), unpacks and builds the source with the
+ * Debian tools, and compares. `scriptsDiffer`: dh adds maintainer scripts the in-process build reports but does
+ * not write (then only those control members and Installed-Size may differ).
+ */
+async function compareBuilds(
+  name: string,
+  upload: Upload,
+  plan: PackagePlan,
+  layout: Layout,
+  texts: DebianTexts,
+  scriptsDiffer = false,
+): Promise<Compared> {
+  {
+    const out = join(tmp, name);
     const ours = join(out, 'ours');
     const ours2 = join(out, 'ours2');
     mkdirSync(ours, { recursive: true });
@@ -114,7 +165,12 @@ async function equivalence(name: FixtureName, variant?: Variant): Promise<void> 
     const theirs = join(out, theirName);
     assert.equal(theirName, deb.path.split('/').pop(), 'same file name');
 
-    assert.deepEqual(controlFields(deb.path), controlFields(theirs), `control fields of ${name}`);
+    const fields = (p: string) => {
+      const f = controlFields(p);
+      if (scriptsDiffer) delete f['Installed-Size'];
+      return f;
+    };
+    assert.deepEqual(fields(deb.path), fields(theirs), `control fields of ${name}`);
     const order = (p: string) => Object.keys(controlFields(p)).join(' ');
     assert.equal(order(deb.path), order(theirs), `control field order of ${name}`);
     const l1 = listing(deb.path);
@@ -128,29 +184,28 @@ async function equivalence(name: FixtureName, variant?: Variant): Promise<void> 
     const members = (p: string) =>
       execFileSync('dpkg-deb', ['-I', p], { encoding: 'utf8' })
         .split('\n')
-        .filter((l) => /^\s+\d+ bytes,\s+\d+ lines\s+\S+/.test(l))
-        .map((l) => l.trim().split(/\s+/).pop())
+        .map((l) => /^\s+\d+ bytes,\s+\d+ lines\s+(?:\*\s+)?(\S+)/.exec(l)?.[1])
+        .filter((m) => m !== undefined)
         .sort();
-    assert.deepEqual(members(deb.path), members(theirs), `control members of ${name}`);
+    const scripts = new Set(['preinst', 'postinst', 'prerm', 'postrm']);
+    const noScripts = (l: Array<string | undefined>) =>
+      scriptsDiffer ? l.filter((m) => !scripts.has(m!)) : l;
+    assert.deepEqual(noScripts(members(deb.path)), noScripts(members(theirs)), `control members of ${name}`);
+    if (scriptsDiffer)
+      assert.ok(
+        members(theirs).some((m) => scripts.has(m!)),
+        'dh wrote maintainer scripts',
+      );
 
-    if (variant !== undefined) {
-      console.log(`${name}-${variant.label}: ${l1.length} entries, control equal:\n${deb.control}`);
-      return;
-    }
-    const oursTags = lintianTags([deb.path, source.dsc]);
-    const theirTags = lintianTags([theirs]);
-    console.log(
-      `${name}: ${l1.length} entries, ${deb.size} bytes, sha256 ${deb.sha256.slice(0, 12)}… twice; ` +
-        `control ${Object.keys(controlFields(theirs)).length} fields equal to dpkg-buildpackage's\n` +
-        `  lintian ours+dsc: ${oursTags.join(' | ') || 'clean'}\n  lintian dpkg-buildpackage: ${theirTags.join(' | ') || 'clean'}`,
-    );
-    assert.deepEqual(
-      oursTags.filter((t) => t.startsWith('E: ')),
-      [],
-      `lintian errors for ${name}`,
-    );
-  } finally {
-    cleanup();
+    return {
+      ours: deb.path,
+      theirs,
+      dsc: source.dsc,
+      sha256: deb.sha256,
+      entries: l1.length,
+      control: deb.control,
+      warnings: deb.warnings,
+    };
   }
 }
 
@@ -190,3 +245,42 @@ for (const [name, variant] of VARIANTS) {
     await equivalence(name, variant);
   });
 }
+
+/**
+ * Real Debian .debs re-packaged through the deb backend (fixed placements: the tree kept as it is, the .deb's
+ * conffiles and relations): docs, fonts, python modules, a library, and cron, whose systemd unit makes
+ * dh_installsystemd write maintainer scripts — which buildDeb reports as a warning instead of writing.
+ */
+test('re-packaged real .debs: in-process .deb equals dpkg-buildpackage (cron: but for dh_installsystemd scripts)', async (t) => {
+  if (!requireTools(t, ['dpkg-source', 'dpkg-buildpackage', 'dh', 'apt-get'], 'dpkg-dev debhelper apt'))
+    return;
+  const wanted = ['hello', 'bash-doc', 'fonts-dejavu-core', 'python3-six', 'libpng16-16', 'cron'];
+  const debs = realDebs().filter((p) => wanted.some((w) => p.split('/').pop()!.startsWith(`${w}_`)));
+  assert.equal(debs.length, wanted.length);
+  const summary: string[] = [];
+  for (const path of debs) {
+    const { upload, cleanup } = await openDebUpload(path);
+    try {
+      const info = await debBackend.info(upload);
+      const pkg = String(info.fields.name?.value);
+      const parts = debPlanParts(upload, info, { package: pkg, release: 'bookworm' });
+      const plan: PackagePlan = {
+        ...fixturePlan('data'),
+        package: pkg,
+        executables: [],
+        fixedPlacements: parts.fixedPlacements,
+        relations: parts.relations,
+        ...(parts.conffiles ? { conffiles: parts.conffiles } : {}),
+      };
+      const layout = planLayout(plan, upload, { icons: [] });
+      const texts = debianTexts(plan, upload, layout);
+      const r = await compareBuilds(`deb-${pkg}`, upload, plan, layout, texts, pkg === 'cron');
+      const dh = r.warnings.map((w) => w.message.split(' ')[0]);
+      assert.deepEqual(dh, pkg === 'cron' ? ['dh_installsystemd'] : [], `${pkg} warnings`);
+      summary.push(`${pkg} ${r.entries}`);
+    } finally {
+      cleanup();
+    }
+  }
+  console.log(`re-packaged .debs equal to dpkg-buildpackage (name, data entries): ${summary.join(', ')}`);
+});

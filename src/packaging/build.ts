@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join, posix } from 'node:path';
 import { PkgmeError } from '../errors.ts';
-import type { Upload } from '../backends/types.ts';
+import type { Problem, Upload } from '../backends/types.ts';
 import { formatParagraph, Paragraph, parseDeb822 } from '../formats/deb822/index.ts';
 import { installedSizeKiB } from '../formats/deb/installed-size.ts';
 import { writeDeb } from '../formats/deb/write.ts';
@@ -30,7 +30,14 @@ import {
 import { parseVersion } from '../formats/version/parse.ts';
 import { debianTexts, extraConffiles } from './debian-dir.ts';
 import { appRootOf } from './layout.ts';
-import { dhCompresses, dhLinkTarget, fixpermsMode, gzip9n, upstreamChangelog } from './dh.ts';
+import {
+  dhCompresses,
+  dhScriptSources,
+  dhLinkTarget,
+  fixpermsMode,
+  gzip9n,
+  upstreamChangelog,
+} from './dh.ts';
 import type { Layout, PackagePlan } from './types.ts';
 
 /** The debian/ texts the build needs (the same ones written into the source package). */
@@ -54,6 +61,8 @@ export interface BuiltDeb {
   installedSize: number;
   /** Entries of the data member (directories included). */
   dataEntries: number;
+  /** Where dpkg-buildpackage's .deb would differ (dh would add maintainer scripts pkgme does not write). */
+  warnings: Problem[];
 }
 
 type Staged =
@@ -336,8 +345,15 @@ export async function buildDeb(
       data: { entries },
       epoch: plan.date,
     });
+    const warnings: Problem[] = dhScriptSources(tree.keys()).map(({ command, path: p }) => ({
+      severity: 'warning',
+      code: 'BUILD_DH_SCRIPTS_NOT_MIRRORED',
+      message: `${command} would add maintainer scripts or dependencies for /${p}; the in-process .deb has none`,
+      hint: 'Build with dpkg-buildpackage from the source package to get them, or leave the file out of the upload.',
+    }));
     return {
       path,
+      warnings,
       control: written.control,
       size: written.size,
       sha256: await sha256Of(path),

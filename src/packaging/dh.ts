@@ -157,3 +157,28 @@ export async function gzip9n(input: { path: string } | { data: Uint8Array }, des
   const source = 'path' in input ? createReadStream(input.path) : Readable.from([Buffer.from(input.data)]);
   await Promise.all([pipeline(source, child.stdin), pipeline(child.stdout, createWriteStream(dest)), exited]);
 }
+
+/**
+ * dh commands that look at the package tree itself and then add maintainer scripts or ${misc:Depends} (debhelper
+ * 13.11, compat 13), with the paths that wake them. The in-process build does not write maintainer scripts, so a
+ * tree holding one of these (a re-packaged .deb with a systemd unit, say) builds differently under
+ * dpkg-buildpackage; buildDeb reports it instead of hiding it. The application layout never produces these paths.
+ */
+const SCRIPT_SOURCES: Array<[string, RegExp]> = [
+  ['dh_installsystemd', /^(usr\/)?lib\/systemd\/system\/[^/]+\.(service|socket|timer|path|mount|target)$/],
+  ['dh_installtmpfiles', /^(usr\/lib|etc)\/tmpfiles\.d\/[^/]+\.conf$/],
+  ['dh_installmodules', /^(usr\/)?lib\/modules\/.+\.ko(\.(gz|xz|zst))?$/],
+  ['dh_installgsettings', /^usr\/share\/glib-2\.0\/schemas\/[^/]+\.gschema\.(xml|override)$/],
+  ['dh_installinitramfs', /^usr\/share\/initramfs-tools\/hooks\/[^/]+$/],
+  ['dh_installxfonts', /^usr\/share\/fonts\/X11\/[^/]+\/.+$/],
+  ['dh_usrlocal', /^usr\/local\/.+$/],
+];
+
+/** The dh commands (with one path each) that would add maintainer scripts or dependencies for these paths. */
+export function dhScriptSources(paths: Iterable<string>): Array<{ command: string; path: string }> {
+  const found = new Map<string, string>();
+  for (const p of paths) {
+    for (const [command, re] of SCRIPT_SOURCES) if (!found.has(command) && re.test(p)) found.set(command, p);
+  }
+  return [...found].map(([command, path]) => ({ command, path }));
+}
