@@ -185,7 +185,7 @@ test('re-packaging: the fixed placements are dpkg-deb -c minus what pkgme regene
   console.log(`deb backend: ${placements} placements equal to dpkg-deb -c (paths, modes, link targets)`);
 });
 
-test('a renamed package drops its old doc dir; /opt is kept with a warning', async (t) => {
+test('a renamed vendor package: old doc dir dropped; /opt kept with a warning; its program found through /usr/bin', async (t) => {
   if (!requireTools(t, ['dpkg-deb'], 'dpkg')) return;
   const root = join(tmp, 'vendor');
   run('mkdir', [
@@ -193,8 +193,11 @@ test('a renamed package drops its old doc dir; /opt is kept with a warning', asy
     join(root, 'DEBIAN'),
     join(root, 'opt/Vendor App'),
     join(root, 'usr/share/doc/Vendor_App'),
+    join(root, 'usr/bin'),
   ]);
   run('cp', ['/bin/true', join(root, 'opt/Vendor App/app')]);
+  run('ln', ['-s', '/opt/Vendor App/app', join(root, 'usr/bin/vendor-app')]);
+  run('ln', ['-s', '../../opt/Vendor App/app', join(root, 'usr/bin/vendor-app-rel')]);
   writeFileSync(join(root, 'usr/share/doc/Vendor_App/README'), 'x\n');
   writeFileSync(
     join(root, 'DEBIAN/control'),
@@ -212,9 +215,10 @@ test('a renamed package drops its old doc dir; /opt is kept with a warning', asy
     assert.equal(value(info, 'depends'), 'python3', 'the library relation is left to the resolver');
     const parts = debPlanParts(upload, info, { package: 'vendor-app' });
     assert.deepEqual(
-      parts.fixedPlacements.map((p) => p.to),
-      ['/opt/Vendor App/app'],
+      parts.fixedPlacements.map((p) => (p.kind === 'symlink' ? `${p.to} -> ${p.target}` : p.to)),
+      ['/opt/Vendor App/app', '/usr/bin/vendor-app-rel', '/usr/bin/vendor-app -> /opt/Vendor App/app'],
     );
+    assert.deepEqual(info.fields.executables?.value, ['opt/Vendor App/app']);
     assert.deepEqual(
       parts.problems.map((p) => p.code),
       ['DEB_FILES_IN_OPT', 'DEPENDS_NOT_RECHECKED'],

@@ -6,7 +6,7 @@
  * merge) is deb-plan.ts's debPlanParts, called once the release's verdict is known.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { parseDeb822Bytes } from '../formats/deb822/parse.ts';
 import type { Paragraph } from '../formats/deb822/paragraph.ts';
 import { MAX_CONTROL_TAR } from '../formats/deb/control.ts';
@@ -108,14 +108,35 @@ async function readUploadDeb(upload: Upload): Promise<Found> {
 const PATH_DIRS = /^(?:usr\/)?(?:s?bin|games)\/[^/]+$/;
 
 /**
- * The programs the .deb puts on PATH (executable files in /usr/bin, /usr/sbin, /usr/games, /bin, /sbin), as upload
- * paths: its `executables`. They already are where launchers would go, so the layout adds none.
+ * The programs the .deb puts on PATH (/usr/bin, /usr/sbin, /usr/games, /bin, /sbin), as upload paths: its
+ * `executables`. An executable file there counts; so does a symlink there to an executable file of the package
+ * (a vendor's /usr/bin/app -> /opt/app/app: the program is the /opt file). They already are on PATH, so the layout
+ * adds no launchers for a re-packaged .deb.
  */
 function pathPrograms(upload: Upload, prefix: string): string[] {
-  return upload.inventory.entries
-    .filter((e) => e.type === 'file' && e.mode & 0o111 && e.path.startsWith(prefix))
-    .filter((e) => PATH_DIRS.test(e.path.slice(prefix.length)))
-    .map((e) => e.path);
+  const byPath = new Map(upload.inventory.entries.map((e) => [e.path, e]));
+  const program = (path: string) => {
+    const e = byPath.get(path);
+    return e !== undefined && e.type === 'file' && (e.mode & 0o111) !== 0;
+  };
+  const links = [
+    ...upload.inventory.entries
+      .filter((e) => e.type === 'symlink' && e.linkTarget !== undefined)
+      .map((e) => ({ path: e.path.slice(prefix.length), target: e.linkTarget! })),
+    ...unpackNotes(upload).links,
+  ];
+  const out = new Set<string>();
+  for (const e of upload.inventory.entries)
+    if (e.path.startsWith(prefix) && PATH_DIRS.test(e.path.slice(prefix.length)) && program(e.path))
+      out.add(e.path);
+  for (const l of links) {
+    if (!PATH_DIRS.test(l.path)) continue;
+    const to = posix.normalize(
+      l.target.startsWith('/') ? l.target.slice(1) : posix.join(posix.dirname(l.path), l.target),
+    );
+    if (!to.startsWith('../') && program(prefix + to)) out.add(prefix + to);
+  }
+  return [...out];
 }
 
 /** The Debian architectures of the ELF files the .deb ships (its data tree: DEBIAN/ aside). */
