@@ -1,7 +1,9 @@
 /**
- * Fuzz the SVG rasterising path (resvg behind our reference check) with the machine's real SVG icons as seeds: a
- * mutated document must render or give a typed error (SVG_CORRUPT, or a PNG error from decoding resvg's output),
- * never an untyped exception, a hang or runaway memory.
+ * Fuzz the SVG rasterising path (resvg in its child process, behind our reference check) with the machine's real
+ * SVG icons as seeds: a mutated document must render or give a typed error (SVG_CORRUPT, SVG_TOO_LARGE, or a PNG
+ * error from decoding resvg's output), never an untyped exception, a hang or runaway memory. This target found the
+ * two resvg-js process aborts (a NUL in a parse error message, a tiny-skia panic) that made rendering move into a
+ * child process. One input costs a node start (~0.1 s), so few inputs run in the default budget.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +35,7 @@ test('fuzz SVG rasterising', async () => {
     name: 'svg-rasterise',
     seeds: all,
     maxLen: 256 * 1024,
+    perInputMs: 25_000,
     run: (input) => {
       // As iconFiles does: documents that reference anything outside themselves are never rendered.
       if (svgExternalReference(new TextDecoder().decode(input)) !== null) return null;

@@ -13,9 +13,10 @@
  * themselves (resvg would read an `<image href="/abs/path">` from the build machine's disk) and by not loading
  * system fonts (text would depend on the machine's fonts; icons draw text as paths).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import { isPkgmeError, PkgmeError } from '../errors.ts';
 import type { Problem } from '../backends/types.ts';
 import {
@@ -46,7 +47,7 @@ export interface IconLimits extends DecodeLimits {
 const DEFAULT_LIMITS: IconLimits = { ...DEFAULT_DECODE_LIMITS, maxSvgBytes: MAX_SVG_BYTES };
 
 function problem(
-  code: 'ICON_TOO_LARGE' | 'ICON_CORRUPT' | 'ICON_SVG_EXTERNAL' | 'ICON_MISSING',
+  code: 'ICON_TOO_LARGE' | 'ICON_CORRUPT' | 'ICON_SVG_EXTERNAL' | 'ICON_MISSING' | 'ICON_RENDERER',
   message: string,
   hint: string,
 ): Problem {
@@ -101,32 +102,86 @@ export function svgExternalReference(text: string): string | null {
   return null;
 }
 
-/** Renders the SVG to fit size × size (aspect kept, centred on transparency). */
+/**
+ * The renderer's child process: resvg in a plain node, the SVG on stdin, the PNG on stdout, a parse error on stderr
+ * with exit code 3. Why a child: resvg-js turns some Rust panics into a process abort, not an exception (tiny-skia
+ * alpha_runs.rs and napi's NUL handling, both found by icons.fuzz.test.ts); in a child that kills only the child.
+ * The time limit bounds a document that is merely slow to draw.
+ */
+const RENDER_CHILD = `
+let Resvg;
+try {
+  ({ Resvg } = require(process.argv[1]));
+} catch (err) {
+  process.stderr.write(String(err && err.message ? err.message : err));
+  process.exit(4);
+}
+const input = require('node:fs').readFileSync(0);
+const font = { loadSystemFonts: false };
+try {
+  const natural = new Resvg(input, { font });
+  const mode = natural.width >= natural.height ? 'width' : 'height';
+  process.stdout.write(new Resvg(input, { font, fitTo: { mode, value: Number(process.argv[2]) } }).render().asPng());
+} catch (err) {
+  process.stderr.write(String(err && err.message ? err.message : err));
+  process.exit(3);
+}`;
+
+/** Wall-clock limit of one rasterisation; real icons take milliseconds. */
+export const SVG_RENDER_TIMEOUT_MS = 20_000;
+
+const resvgModule = createRequire(import.meta.url).resolve('@resvg/resvg-js');
+
+/** Renders the SVG to fit size × size (aspect kept, centred on transparency), in a child process. */
 export function rasteriseSvg(bytes: Uint8Array, path: string, size: number): RgbaImage {
   // XML forbids U+0000, and resvg-js aborts the whole process (a Rust panic, not an exception) when its parse
-  // error message quotes a NUL byte (napi-rs 2.16 unwraps CString::new on the message, napi-rs/napi-rs#2313):
-  // found by icons.fuzz.test.ts. Such a file is corrupt; never hand it over.
+  // error message quotes a NUL byte (napi-rs 2.16 unwraps CString::new on the message, napi-rs/napi-rs#2313).
+  // The child would survive it, but the check is free and gives the better message.
   const nul = bytes.indexOf(0);
   if (nul >= 0)
     throw new PkgmeError('SVG_CORRUPT', `${path}: NUL byte at offset ${nul} (not allowed in XML)`, 'input', {
       details: { file: path, offset: nul },
     });
-  let png: Uint8Array;
-  try {
-    const font = { loadSystemFonts: false };
-    const natural = new Resvg(Buffer.from(bytes), { font });
-    const mode = natural.width >= natural.height ? 'width' : 'height';
-    png = new Resvg(Buffer.from(bytes), { font, fitTo: { mode, value: size } }).render().asPng();
-  } catch (err) {
+  const r = spawnSync(process.execPath, ['-e', RENDER_CHILD, resvgModule, String(size)], {
+    input: bytes,
+    maxBuffer: 16 << 20,
+    timeout: SVG_RENDER_TIMEOUT_MS,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT')
+    throw new PkgmeError(
+      'SVG_TOO_LARGE',
+      `${path}: rendering took over ${SVG_RENDER_TIMEOUT_MS / 1000} s`,
+      'input',
+      {
+        details: { file: path },
+      },
+    );
+  if (r.error) throw r.error; // node itself could not be started: an environment problem, not the SVG's
+  if (r.status === 4)
+    throw new PkgmeError(
+      'SVG_RENDERER_MISSING',
+      `resvg cannot be loaded: ${r.stderr.toString('utf8').slice(0, 300)}`,
+      'environment',
+      {
+        hint: 'Reinstall the dependencies (`npm ci`): @resvg/resvg-js needs its prebuilt binary for this platform.',
+      },
+    );
+  if (r.status !== 0) {
+    const why =
+      r.status === 3
+        ? r.stderr.toString('utf8').slice(0, 300)
+        : `the renderer crashed (${r.signal ?? `exit ${r.status}`}) on this document`;
     throw new PkgmeError(
       'SVG_CORRUPT',
-      `${path}: cannot be rendered (${String(err).replace(/^Error: /, '')})`,
+      `${path}: cannot be rendered (${why.replace(/^Error: /, '')})`,
       'input',
       {
         details: { file: path },
       },
     );
   }
+  const png = new Uint8Array(r.stdout);
   return fitSquare(decodePng(png, `${path} (rendered)`), size);
 }
 
@@ -191,6 +246,12 @@ function iconFilesSync(
       checked.set(path, { ok: true });
       return img;
     } catch (err) {
+      if (isPkgmeError(err) && err.kind === 'environment') {
+        // Not the icon's fault: ship the SVG as it is, make the 48x48 from a PNG if there is one.
+        problems.push(problem('ICON_RENDERER', err.message, err.hint ?? ''));
+        checked.set(path, { ok: true });
+        return null;
+      }
       checked.set(path, fail(path, err));
       return null;
     }
