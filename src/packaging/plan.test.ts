@@ -497,14 +497,18 @@ test('corrections reach the desktop entry (Exec, Categories, Comment) and the se
   );
   const before = await plan(d);
   assert.equal(before.section, 'utils');
+  // No metadata, metainfo or README: the entry's Comment is the summary.
+  assert.equal(before.summary, 'Old comment');
+  assert.equal(before.fields.summary?.source, 'file:share/zapp.desktop');
   assert.match(before.desktop!, /^Exec=\/usr\/bin\/zapp %F$/m);
   const p = await plan(d, {
     overrides: parseSetArgs([
-      'executables=zapp-1.4.2/bin/zapp-gui',
+      'executables=bin/zapp-gui',
       'categories=Game,ArcadeGame',
       'summary=Arcade game of zlib versions',
     ]),
   });
+  assert.deepEqual(codes(p, 'error'), []);
   const desktop = p.desktop!;
   assert.match(desktop, /^Exec=\/usr\/bin\/zapp-gui %F$/m);
   assert.match(desktop, /^Categories=Game;ArcadeGame;$/m);

@@ -373,9 +373,21 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
       : guessSection(categories.length > 0 ? (decided.categories as Guess<string[]>) : undefined);
   decided.section = section;
 
-  const summarySource = str(fields.summary) ?? str(fields.description)?.split('\n')[0];
-  let summary = summarySource === undefined ? undefined : cleanSynopsis(summarySource, pkg);
-  if (summary === undefined && fields.summary?.source === 'user')
+  // Candidates in order of trust; the first one that survives lintian's synopsis rules wins.
+  const candidates: Array<[string | undefined, string, number]> = [
+    [str(fields.summary), fields.summary?.source ?? '', fields.summary?.confidence ?? 0],
+    [str(fields.description)?.split('\n')[0], fields.description?.source ?? '', 0.6],
+    [desktopKey(desktopText, 'Comment'), fields.desktop?.source ?? '', 0.5],
+  ];
+  let summary: string | undefined;
+  for (const [raw, source, confidence] of candidates) {
+    const clean = raw === undefined ? undefined : cleanSynopsis(raw, pkg);
+    if (clean === undefined) continue;
+    summary = clean;
+    decided.summary = guess(summary, source, confidence);
+    break;
+  }
+  if (fields.summary?.source === 'user' && cleanSynopsis(str(fields.summary) ?? '', pkg) === undefined)
     problems.push({
       severity: 'error',
       code: 'SUMMARY_INVALID',
@@ -391,9 +403,7 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
       message: `no usable one-line summary: using "${summary}"`,
       hint: 'Set one with --set summary="What it does, in a few words".',
     });
-  } else if (fields.summary !== undefined)
-    decided.summary = guess(summary, fields.summary.source, fields.summary.confidence);
-  else decided.summary = guess(summary, fields.description!.source, 0.6);
+  }
   const description = cleanDescription(str(fields.description), summary, displayName);
   decided.description = guess(
     description,
