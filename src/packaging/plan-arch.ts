@@ -34,8 +34,8 @@ export function singleTopDir(entries: readonly InventoryEntry[]): string {
 /**
  * The per-architecture trees of an upload: architecture → the upload directory holding all of its ELF files, when
  * every ELF file sits in a directory (below the single top directory, if any) whose ELF files are all of one
- * architecture, and each architecture has exactly one such directory. Undefined when the upload is not shaped that
- * way (one architecture, or a real mix).
+ * architecture, each architecture has exactly one such directory, and no other directory sits beside them.
+ * Undefined when the upload is not shaped that way (one architecture, or a real mix).
  */
 export function archTrees(entries: readonly InventoryEntry[]): Record<string, string> | undefined {
   const base = singleTopDir(entries);
@@ -55,6 +55,20 @@ export function archTrees(entries: readonly InventoryEntry[]): Record<string, st
   if (archTree.size < 2) return undefined;
   for (const arches of treeArches.values()) if (arches.size !== 1) return undefined;
   for (const trees of archTree.values()) if (trees.size !== 1) return undefined;
+  // The chosen tree becomes the application root, so a shared directory beside the trees (share/, data the programs
+  // find through $ORIGIN/..) would be lost: only loose files (README, LICENSE) may sit beside them.
+  const treeSet = new Set(treeArches.keys());
+  for (const e of entries) {
+    const rel = e.path.slice(prefix.length);
+    if (
+      e.path.startsWith(prefix) &&
+      rel !== '' &&
+      !rel.includes('/') &&
+      e.type === 'directory' &&
+      !treeSet.has(e.path)
+    )
+      return undefined;
+  }
   const out: Record<string, string> = {};
   for (const [arch, trees] of [...archTree].sort(([a], [b]) => (a < b ? -1 : 1))) out[arch] = [...trees][0]!;
   return out;

@@ -358,6 +358,13 @@ test('one tree per architecture: the machine arch (or --set architecture) is pac
   assert.equal(arm.appRoot, 'aarch64');
   assert.deepEqual(arm.executables, ['aarch64/multi']);
 
+  // A shared directory beside the trees would be lost by packaging one tree: not a per-architecture upload.
+  mkdirSync(join(dir, 'share'));
+  writeFileSync(join(dir, 'share', 'data.txt'), 'shared\n');
+  const shared = await plan(dir);
+  assert.equal(shared.problems.find((x) => x.code === 'MIXED_ARCHITECTURES')?.severity, 'error');
+  assert.equal(shared.appRoot, undefined);
+
   const mixed = join(tmp, 'mixed-2.0');
   gcc(join(mixed, 'bin', 'mixed'), [c]);
   gcc(join(mixed, 'bin', 'mixed-arm'), armArgs, 'aarch64-linux-gnu-gcc');
