@@ -76,6 +76,8 @@ const input: ReportInput = {
       { kind: 'generated', to: '/usr/bin/helper', mode: 0o755, data: '#!/bin/sh\n' },
       { kind: 'symlink', to: '/usr/bin/app', target: '../lib/app/bin/app' },
       { kind: 'generated', to: '/usr/share/man/man1/app.1', mode: 0o644, data: '.TH APP 1\n' },
+      // Icons come without the leading slash (icons.ts); the report names every path absolutely.
+      { kind: 'generated', to: 'usr/share/icons/hicolor/48x48/apps/app.png', mode: 0o644, data: '' },
     ],
   },
   files: [{ kind: 'dsc', name: 'app_1.0-1.dsc', size: 1, sha256: 'cd'.repeat(32) }],
@@ -103,7 +105,11 @@ test('layout, release and fields come from the plan; the bytes are stable and ho
     { path: '/usr/bin/app', kind: 'symlink', target: '../lib/app/bin/app' },
     { path: '/usr/bin/helper', kind: 'wrapper' },
   ]);
-  assert.deepEqual(report.layout.generated, ['/usr/bin/helper', '/usr/share/man/man1/app.1']);
+  assert.deepEqual(report.layout.generated, [
+    '/usr/bin/helper',
+    '/usr/share/icons/hicolor/48x48/apps/app.png',
+    '/usr/share/man/man1/app.1',
+  ]);
   assert.equal(report.layout.uploadPlacements, 2);
   assert.equal(report.layout.fixed, false);
   assert.equal(report.release.depends, plan.depends);

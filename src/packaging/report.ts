@@ -92,13 +92,19 @@ export interface ReportInput {
   files: WrittenFile[];
 }
 
+/** Package paths as absolute paths: icon placements come without the leading slash (icons.ts's convention). */
+function abs(to: string): string {
+  return to.startsWith('/') ? to : `/${to}`;
+}
+
 /** Launchers are what /usr/bin gets: a symlink into appDir, or a generated wrapper script. */
 function launchers(layout: Layout): LayoutReport['launchers'] {
   const out: LayoutReport['launchers'] = [];
   for (const p of layout.placements) {
-    if (!p.to.startsWith('/usr/bin/')) continue;
-    if (p.kind === 'symlink') out.push({ path: p.to, kind: 'symlink', target: p.target });
-    else if (p.kind === 'generated') out.push({ path: p.to, kind: 'wrapper' });
+    const path = abs(p.to);
+    if (!path.startsWith('/usr/bin/')) continue;
+    if (p.kind === 'symlink') out.push({ path, kind: 'symlink', target: p.target });
+    else if (p.kind === 'generated') out.push({ path, kind: 'wrapper' });
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -113,7 +119,7 @@ function layoutReport(plan: PackagePlan, layout: Layout): LayoutReport {
     launchers: launchers(layout),
     generated: placements
       .filter((p) => p.kind === 'generated')
-      .map((p) => p.to)
+      .map((p) => abs(p.to))
       .sort(),
     uploadPlacements: placements.filter((p) => p.kind === 'upload').length,
     symlinks: placements.filter((p) => p.kind === 'symlink').length,
