@@ -8,7 +8,15 @@ export { changelog, rfc2822 } from './changelog.ts';
 export { copyright, dep5Expression, DEP5_FORMAT, METAINFO_SOURCE_PATTERN } from './copyright.ts';
 export { dep5License, isProprietary, COMMON_LICENSE_FILES, type Dep5License } from './licenses.ts';
 export { rules, RULES_MODE, sourceFormat } from './rules.ts';
-export { metainfo, metainfoPath, componentId, displayName, launcherNames, xmlEscape } from './metainfo.ts';
+export {
+  metainfo,
+  metainfoPath,
+  componentId,
+  displayName,
+  launcherNames,
+  summaryText,
+  xmlEscape,
+} from './metainfo.ts';
 export { manpage, roffText } from './manpage.ts';
 export {
   lintianOverrides,

@@ -12,8 +12,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { requireTools } from '../../testing/env.ts';
 import type { PackagePlan } from '../types.ts';
-import { synopsis } from './control.ts';
-import { componentId, metainfo, metainfoPath, xmlEscape } from './metainfo.ts';
+import { componentId, metainfo, metainfoPath, summaryText, xmlEscape } from './metainfo.ts';
 import { planArbitrary, samplePlan } from './sample-plan.ts';
 import { oneLine } from './text.ts';
 
@@ -92,10 +91,13 @@ test('metainfo: component id rule', () => {
   assert.equal(id('https://github.com/Some-User/repo'), 'io.github.some_user.my_app');
   assert.equal(id('https://gitlab.com/u/r'), 'io.gitlab.u.my_app');
   assert.equal(id('https://sourceforge.net/projects/x'), 'net.sourceforge.my_app');
-  assert.equal(id('https://9lives.example/'), 'example._9lives.my_app');
+  assert.equal(id('https://9lives.example.net/'), 'net.example._9lives.my_app');
   assert.equal(id(undefined), 'net.example.mail.my_app');
   assert.equal(id('not a url', 'J <j@localhost>'), 'io.pkgme.my_app');
   assert.equal(id('http://192.168.0.1/', 'nobody'), 'io.pkgme.my_app');
+  // Reserved TLDs are no one's domain: pkgme's default maintainer is …@pkgme.invalid.
+  assert.equal(id(undefined, 'pkgme <pkgme@pkgme.invalid>'), 'io.pkgme.my_app');
+  assert.equal(id('https://app.example/', 'x <x@host.test>'), 'io.pkgme.my_app');
 });
 
 test('metainfo: 150 odd plans: no validator error or warning; XML::LibXML reads back the texts', (t) => {
@@ -123,7 +125,7 @@ test('metainfo: 150 odd plans: no validator error or warning; XML::LibXML reads 
   );
   const read = JSON.parse(out) as Array<{ summary: string; license: string }>;
   read.forEach((r, i) => {
-    assert.equal(r.summary, synopsis(plans[i]!));
+    assert.equal(r.summary, summaryText(plans[i]!));
     const lic = plans[i]!.license;
     assert.equal(r.license, lic === 'proprietary' ? 'LicenseRef-proprietary' : oneLine(lic));
   });

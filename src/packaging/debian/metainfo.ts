@@ -46,6 +46,16 @@ function hostParts(host: string): string[] {
     .reverse();
 }
 
+/**
+ * A domain someone can own: it has a dot and is not under a TLD reserved for no one (RFC 2606/6761: `invalid`,
+ * `test`, `localhost`, `example`, and `local` for mDNS). pkgme's default maintainer address is `…@pkgme.invalid`,
+ * which must not become the id `invalid.pkgme.<package>`.
+ */
+function isPublicDomain(host: string): boolean {
+  const labels = host.toLowerCase().split('.');
+  return labels.length >= 2 && !['invalid', 'test', 'localhost', 'example', 'local'].includes(labels.pop()!);
+}
+
 /** The reverse-DNS prefix for the plan (without the final package part), following the rule above. */
 function idPrefix(plan: Pick<PackagePlan, 'homepage' | 'maintainer'>): string[] {
   if (plan.homepage !== undefined && plan.homepage !== '') {
@@ -58,13 +68,13 @@ function idPrefix(plan: Pick<PackagePlan, 'homepage' | 'maintainer'>): string[] 
       }
       if (host === 'sourceforge.net') return ['net', 'sourceforge'];
       if (host.endsWith('.github.io') || host.endsWith('.gitlab.io')) return hostParts(host);
-      if (/[a-z]/.test(host) && host.includes('.')) return hostParts(host);
+      if (/[a-z]/.test(host) && isPublicDomain(host)) return hostParts(host);
     } catch {
       // Not a URL: fall through to the maintainer's address.
     }
   }
   const email = /<[^@<>]+@([^<>]+)>/.exec(plan.maintainer);
-  if (email !== null && email[1]!.includes('.')) return hostParts(email[1]!);
+  if (email !== null && isPublicDomain(email[1]!)) return hostParts(email[1]!);
   return ['io', 'pkgme'];
 }
 
@@ -157,9 +167,14 @@ function withoutSchemes(text: string): string {
   return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/+/gi, '');
 }
 
+/** The control synopsis without URL schemes (a URL in a summary is the validator's error summary-has-url). */
+export function summaryText(plan: Pick<PackagePlan, 'package' | 'summary'>): string {
+  return withoutSchemes(synopsis(plan));
+}
+
 function descriptionXml(plan: Pick<PackagePlan, 'description' | 'summary' | 'package'>): string[] {
   const parts = blocks(withoutSchemes(plan.description));
-  if (parts.length === 0) parts.push({ kind: 'para', text: `${synopsis(plan)}.` });
+  if (parts.length === 0) parts.push({ kind: 'para', text: `${summaryText(plan)}.` });
   const out: string[] = [];
   for (const b of parts) {
     if (b.kind === 'para') out.push(`      <p>${xmlEscape(b.text)}</p>`);
@@ -170,7 +185,7 @@ function descriptionXml(plan: Pick<PackagePlan, 'description' | 'summary' | 'pac
     }
   }
   // AppStream requires the description to start with a paragraph.
-  if (parts[0]!.kind === 'list') out.unshift(`      <p>${xmlEscape(`${synopsis(plan)}:`)}</p>`);
+  if (parts[0]!.kind === 'list') out.unshift(`      <p>${xmlEscape(`${summaryText(plan)}:`)}</p>`);
   return out;
 }
 
@@ -185,7 +200,7 @@ export function metainfo(plan: PackagePlan): string {
     '  <metadata_license>CC0-1.0</metadata_license>',
     `  <project_license>${xmlEscape(license)}</project_license>`,
     `  <name>${xmlEscape(displayName(plan))}</name>`,
-    `  <summary>${xmlEscape(synopsis(plan))}</summary>`,
+    `  <summary>${xmlEscape(summaryText(plan))}</summary>`,
     '  <description>',
     ...descriptionXml(plan),
     '  </description>',

@@ -68,7 +68,15 @@ export const planArbitrary: fc.Arbitrary<PackagePlan> = fc
       'Acme "Dev" Team <dev@acme.io>',
       'x <x@localhost>',
     ),
-    summary: fc.oneof(oddText, fc.constantFrom('demo-app - a tool', 'The best editor.', 'Editor')),
+    summary: fc.oneof(
+      oddText,
+      fc.constantFrom(
+        'demo-app - a tool',
+        'The best editor.',
+        'Editor',
+        'First release at https://example.org/x',
+      ),
+    ),
     description: fc.oneof(
       oddText,
       fc.array(oddText, { maxLength: 6 }).map((a) => a.join('\n\n')),
