@@ -20,9 +20,10 @@ import {
   readdirSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { debPlanParts } from '../backends/deb-plan.ts';
 import type { Problem, Upload } from '../backends/types.ts';
 import type { DepDbReader } from '../depdb/types.ts';
@@ -192,7 +193,27 @@ function checkTargets(out: string, names: string[]): void {
     );
 }
 
+/**
+ * A directory upload is read in place and becomes the .orig tarball: an --out inside it would be packaged into
+ * itself (with the half-written outputs), so it is refused.
+ */
+function checkOutOutsideUpload(path: string, out: string): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() !== true) return;
+  const rel = relative(resolve(path), resolve(out));
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
+    throw new PkgmeError(
+      'OUTPUT_INSIDE_UPLOAD',
+      `--out ${out} is inside the upload directory ${path}`,
+      'usage',
+      {
+        hint: 'Choose an --out directory outside the upload (e.g. its parent).',
+        details: { upload: path, out },
+      },
+    );
+}
+
 export async function packageUpload(path: string, opts: PackageOptions): Promise<PackageResult> {
+  checkOutOutsideUpload(path, opts.out);
   const progress = opts.onProgress ?? (() => {});
   progress('open');
   const { upload, cleanup } = await openUpload(path);
