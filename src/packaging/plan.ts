@@ -70,7 +70,10 @@ const NEWEST_STANDARDS = '4.7.2';
  */
 export const DEFAULT_MAINTAINER = 'pkgme automatic packaging <pkgme@pkgme.invalid>';
 
-/** Fields whose inherited problems are settled once the field has a value. */
+/**
+ * Problems settled once the field has a value (NAME_UNKNOWN, VERSION_UNKNOWN: planPackage throws without one) and,
+ * for VERSION_INVALID (a candidate that was skipped), only when the user gave the version.
+ */
 /** The backend's architecture findings: the plan decides them again (per-architecture trees, --set architecture). */
 const RECOMPUTED = new Set(['MIXED_ARCHITECTURES', 'ARCHITECTURE_TREES']);
 
@@ -298,7 +301,9 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
   const fields = applyOverrides(input.fields, opts.overrides ?? {});
   const pkg = required('name', str(fields.name));
   const upstream = required('version', str(fields.version));
-  const settled = new Set(Object.values(SETTLES).flat());
+  const settled = new Set(['NAME_UNKNOWN', 'VERSION_UNKNOWN']);
+  for (const [field, codes] of Object.entries(SETTLES))
+    if (fields[field]?.source === 'user') for (const c of codes) settled.add(c);
   const problems: Problem[] = input.problems.filter(
     (p) =>
       !settled.has(p.code) &&
