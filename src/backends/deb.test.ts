@@ -21,7 +21,18 @@ import { chooseBackend, detectAll } from './registry.ts';
 import type { BackendInfo, Upload } from './types.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pkgme-debbackend-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const unpacked = new Map<string, { upload: Upload; cleanup: () => void }>();
+after(() => {
+  for (const u of unpacked.values()) u.cleanup();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Each real .deb is unpacked once for all the tests of this file. */
+async function opened(deb: string): Promise<Upload> {
+  let u = unpacked.get(deb);
+  if (u === undefined) unpacked.set(deb, (u = await openDebUpload(deb)));
+  return u.upload;
+}
 
 const empty = { root: '', entries: [], architectures: [], providedSonames: {}, externalSonames: {} };
 const packed = (path: string): Upload => ({
@@ -60,55 +71,51 @@ test('real .debs: detected; fields equal dpkg-deb -f; dropped control files equa
   const debs = realDebs();
   for (const deb of debs) {
     assert.equal((await debBackend.detect(packed(deb))).score, 100, deb);
-    const { upload, cleanup } = await openDebUpload(deb);
-    try {
-      assert.equal((await debBackend.detect(upload)).score, 100);
-      const info = await debBackend.info(upload);
-      for (const [name, key] of VERBATIM) {
-        assert.equal(value(info, name), field(deb, key), `${basename(deb)} ${key}`);
-        compared++;
-      }
-      assert.equal(fullVersion(info), field(deb, 'Version'), basename(deb));
-      assert.equal(value(info, 'summary'), field(deb, 'Description').split('\n')[0], basename(deb));
-      compared += 2;
-      // The packed reader (control member only) gives the same fields.
-      // (conffiles, executables, license and copyright aside: they need the unpacked tree).
-      const { conffiles: _c, executables: _e, license: _l, copyright: _h, ...unpackedFields } = info.fields;
-      assert.deepEqual((await debBackend.info(packed(deb))).fields, unpackedFields, basename(deb));
-      // executables: the programs on PATH, as dpkg-deb -c lists them (regular files with an x bit).
-      const onPath = [...listing(deb)]
-        .filter(([p, m]) => /^(usr\/)?(s?bin|games)\/[^/]+$/.test(p) && /^-..x/.test(m))
-        .map(([p]) => p);
-      assert.deepEqual(info.fields.executables?.value, onPath, basename(deb));
-      programs += onPath.length;
-      // The other relation fields go to PackagePlan.relations, canonical as dpkg writes them.
-      const parts = debPlanParts(upload, info, { package: value(info, 'name') });
-      for (const key of ['Suggests', 'Enhances', 'Conflicts', 'Breaks', 'Replaces', 'Provides'] as const) {
-        const raw = field(deb, key);
-        assert.equal(
-          parts.relations[key] ?? '',
-          raw && formatRelations(parseRelations(raw)),
-          `${basename(deb)} ${key}`,
-        );
-        if (raw) relations++;
-      }
-      const members = run('sh', ['-c', `dpkg-deb --ctrl-tarfile "$1" | tar -t`, 'sh', deb])
-        .split('\n')
-        .map((l) => l.replace(/^\.\//, ''))
-        .filter((l) => /^(preinst|postinst|prerm|postrm|config|triggers|templates)$/.test(l))
-        .sort();
-      const warned = info.problems.find((p) => p.code === 'DEB_MAINTAINER_SCRIPTS_DROPPED');
-      if (members.length === 0) assert.equal(warned, undefined, basename(deb));
-      else
-        assert.match(
-          warned?.message ?? '',
-          new RegExp(`’s ${members.join(', ')} (is|are) not kept`),
-          basename(deb),
-        );
-      scripts += members.length;
-    } finally {
-      cleanup();
+    const upload = await opened(deb);
+    assert.equal((await debBackend.detect(upload)).score, 100);
+    const info = await debBackend.info(upload);
+    for (const [name, key] of VERBATIM) {
+      assert.equal(value(info, name), field(deb, key), `${basename(deb)} ${key}`);
+      compared++;
     }
+    assert.equal(fullVersion(info), field(deb, 'Version'), basename(deb));
+    assert.equal(value(info, 'summary'), field(deb, 'Description').split('\n')[0], basename(deb));
+    compared += 2;
+    // The packed reader (control member only) gives the same fields.
+    // (conffiles, executables, license and copyright aside: they need the unpacked tree).
+    const { conffiles: _c, executables: _e, license: _l, copyright: _h, ...unpackedFields } = info.fields;
+    assert.deepEqual((await debBackend.info(packed(deb))).fields, unpackedFields, basename(deb));
+    // executables: the programs on PATH, as dpkg-deb -c lists them (regular files with an x bit).
+    const onPath = [...listing(deb)]
+      .filter(([p, m]) => /^(usr\/)?(s?bin|games)\/[^/]+$/.test(p) && /^-..x/.test(m))
+      .map(([p]) => p);
+    assert.deepEqual(info.fields.executables?.value, onPath, basename(deb));
+    programs += onPath.length;
+    // The other relation fields go to PackagePlan.relations, canonical as dpkg writes them.
+    const parts = debPlanParts(upload, info, { package: value(info, 'name') });
+    for (const key of ['Suggests', 'Enhances', 'Conflicts', 'Breaks', 'Replaces', 'Provides'] as const) {
+      const raw = field(deb, key);
+      assert.equal(
+        parts.relations[key] ?? '',
+        raw && formatRelations(parseRelations(raw)),
+        `${basename(deb)} ${key}`,
+      );
+      if (raw) relations++;
+    }
+    const members = run('sh', ['-c', `dpkg-deb --ctrl-tarfile "$1" | tar -t`, 'sh', deb])
+      .split('\n')
+      .map((l) => l.replace(/^\.\//, ''))
+      .filter((l) => /^(preinst|postinst|prerm|postrm|config|triggers|templates)$/.test(l))
+      .sort();
+    const warned = info.problems.find((p) => p.code === 'DEB_MAINTAINER_SCRIPTS_DROPPED');
+    if (members.length === 0) assert.equal(warned, undefined, basename(deb));
+    else
+      assert.match(
+        warned?.message ?? '',
+        new RegExp(`’s ${members.join(', ')} (is|are) not kept`),
+        basename(deb),
+      );
+    scripts += members.length;
   }
   console.log(
     `deb backend: ${debs.length} real .debs, ${compared} fields equal to dpkg-deb -f, ${relations} relation fields kept, ${programs} programs on PATH, ${scripts} dropped scripts named`,
@@ -148,39 +155,35 @@ test('re-packaging: the fixed placements are dpkg-deb -c minus what pkgme regene
   if (!requireTools(t, ['dpkg-deb', 'apt-get'], 'dpkg apt')) return;
   let placements = 0;
   for (const deb of realDebs()) {
-    const { upload, cleanup } = await openDebUpload(deb);
-    try {
-      const info = await debBackend.info(upload);
-      const pkg = value(info, 'name');
-      const parts = debPlanParts(upload, info, { package: pkg });
-      const expected = listing(deb);
-      for (const p of [`usr/share/doc/${pkg}/copyright`, `usr/share/doc/${pkg}/changelog.Debian.gz`])
-        expected.delete(p);
-      for (const p of [...expected.keys()])
-        if (p.startsWith('usr/share/lintian/overrides/')) expected.delete(p);
-      const got = new Map<string, string>();
-      for (const p of parts.fixedPlacements) {
-        const path = p.to.slice(1);
-        if (p.kind === 'symlink') got.set(path, `l ${p.target}`);
-        else if (p.kind === 'upload') {
-          assert.equal(p.from, path, 'a packed .deb is unpacked at the job root');
-          const st = lstatSync(join(upload.root!, p.from));
-          if (st.isDirectory()) continue;
-          got.set(
-            path,
-            st.isSymbolicLink()
-              ? `l ${run('readlink', [join(upload.root!, p.from)]).trim()}`
-              : `-${modeString(st.mode)}`,
-          );
-        }
+    const upload = await opened(deb);
+    const info = await debBackend.info(upload);
+    const pkg = value(info, 'name');
+    const parts = debPlanParts(upload, info, { package: pkg });
+    const expected = listing(deb);
+    for (const p of [`usr/share/doc/${pkg}/copyright`, `usr/share/doc/${pkg}/changelog.Debian.gz`])
+      expected.delete(p);
+    for (const p of [...expected.keys()])
+      if (p.startsWith('usr/share/lintian/overrides/')) expected.delete(p);
+    const got = new Map<string, string>();
+    for (const p of parts.fixedPlacements) {
+      const path = p.to.slice(1);
+      if (p.kind === 'symlink') got.set(path, `l ${p.target}`);
+      else if (p.kind === 'upload') {
+        assert.equal(p.from, path, 'a packed .deb is unpacked at the job root');
+        const st = lstatSync(join(upload.root!, p.from));
+        if (st.isDirectory()) continue;
+        got.set(
+          path,
+          st.isSymbolicLink()
+            ? `l ${run('readlink', [join(upload.root!, p.from)]).trim()}`
+            : `-${modeString(st.mode)}`,
+        );
       }
-      // Hard links: dpkg-deb -c shows them as 'h'; unpacked, they are plain files with the same mode.
-      for (const [k, v] of expected) if (v.startsWith('h')) expected.set(k, `-${v.slice(1)}`);
-      assert.deepEqual(got, expected, basename(deb));
-      placements += got.size;
-    } finally {
-      cleanup();
     }
+    // Hard links: dpkg-deb -c shows them as 'h'; unpacked, they are plain files with the same mode.
+    for (const [k, v] of expected) if (v.startsWith('h')) expected.set(k, `-${v.slice(1)}`);
+    assert.deepEqual(got, expected, basename(deb));
+    placements += got.size;
   }
   console.log(`deb backend: ${placements} placements equal to dpkg-deb -c (paths, modes, link targets)`);
 });
