@@ -84,4 +84,12 @@ test('a run that cannot finish leaves --out as it was', async (t) => {
     readdirSync(tmp).filter((f) => f === 'nodeps'),
     [],
   );
+
+  // An --out inside a directory upload would be packaged into its own .orig tarball.
+  const data = fixturePath('data');
+  await assert.rejects(
+    packageUpload(data, { out: join(data, 'out'), overrides: { depends: 'libc6' } }),
+    (err: unknown) => err instanceof PkgmeError && err.code === 'OUTPUT_INSIDE_UPLOAD',
+  );
+  assert.ok(!readdirSync(data).includes('out'));
 });
