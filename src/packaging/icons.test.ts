@@ -210,6 +210,7 @@ test('corrupt, giant and bombed icons: typed warnings naming the file, the rest 
     files: Record<string, string | Uint8Array>;
     codes: string[];
     to: string[];
+    message?: RegExp;
   }> = [
     {
       what: 'corrupt 48x48 beside a good 512x512: dropped, and a fresh 48x48 made from the 512',
@@ -270,6 +271,18 @@ test('corrupt, giant and bombed icons: typed warnings naming the file, the rest 
       to: [],
     },
     {
+      what: 'SVG that makes resvg-js abort (tiny-skia panic on a far-away vertex; librsvg draws it): contained',
+      files: {
+        'myapp.svg': Buffer.from(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><path d="M 7 0 L -17449219 0 L 0 16 Z"/></svg>',
+        ),
+        'myapp-512.png': join(ADWAITA, '512x512/places/folder.png'),
+      },
+      codes: ['ICON_CORRUPT'],
+      to: [H48, 'usr/share/icons/hicolor/512x512/apps/myapp.png'],
+      message: /the renderer crashed \(SIGABRT\)/,
+    },
+    {
       what: 'SVG that resvg cannot parse',
       files: {
         'myapp.svg': Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48"><g>'),
@@ -284,6 +297,7 @@ test('corrupt, giant and bombed icons: typed warnings naming the file, the rest 
     const { files, problems, codes } = await run(root);
     assert.deepEqual(codes, c.codes, `${c.what}: ${JSON.stringify(problems)}`);
     assert.deepEqual(files.map((f) => f.to).sort(), c.to.sort(), c.what);
+    if (c.message) assert.match(problems[0]!.message, c.message, c.what);
     for (const p of problems.filter((x) => x.code !== 'ICON_MISSING')) {
       assert.ok(
         Object.keys(c.files).some((f) => p.message.startsWith(`${f}: `)),

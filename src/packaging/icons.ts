@@ -10,8 +10,9 @@
  * The 48x48 PNG comes from the first source in `resizeSources` order that works: the SVG rasterised by resvg, else a
  * PNG scaled by area averaging (src/formats/png/resize.ts). Both are re-encoded by our reproducible encoder, so a
  * rebuild gives the same bytes. SVG rasterising is sandboxed by refusing documents that reference anything outside
- * themselves (resvg would read an `<image href="/abs/path">` from the build machine's disk) and by not loading
- * system fonts (text would depend on the machine's fonts; icons draw text as paths).
+ * themselves (resvg would read an `<image href="/abs/path">` from the build machine's disk), by not loading
+ * system fonts (text would depend on the machine's fonts; icons draw text as paths), and by running resvg in a
+ * child process with a time limit (some malformed documents abort resvg-js's whole process).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
