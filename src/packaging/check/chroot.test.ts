@@ -12,7 +12,7 @@ import { isPkgmeError } from '../../errors.ts';
 import { parseDeb822Sources, readSystemSources } from '../../depdb/import/apt/sources.ts';
 import { unavailable } from '../../testing/env.ts';
 import { makeCopy } from './chroot-copy.ts';
-import { chrootSources, chrootUnavailable, formatChrootSources, machineRelease } from './chroot.ts';
+import { chrootSources, chrootUnavailable, formatChrootSources, machineRelease, withLock } from './chroot.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pkgme-chroot-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -73,3 +73,24 @@ for (const mode of ['cp', 'overlay'] as const) {
     assert.equal(readFileSync('/proc/self/mountinfo', 'utf8').includes(work), false);
   });
 }
+
+test('withLock: holders never overlap; a lock left by a dead process is broken', async () => {
+  const file = join(tmp, 'x.lock');
+  const events: string[] = [];
+  const hold = (name: string) =>
+    withLock(file, async () => {
+      events.push(`in ${name}`);
+      await new Promise((r) => setTimeout(r, 300));
+      events.push(`out ${name}`);
+    });
+  await Promise.all([hold('a'), hold('b')]);
+  assert.deepEqual(
+    events.map((e) => e.split(' ')[0]),
+    ['in', 'out', 'in', 'out'],
+  );
+  writeFileSync(file, '4194305\n');
+  const start = Date.now();
+  assert.equal(await withLock(file, async () => 'taken'), 'taken');
+  assert.ok(Date.now() - start < 5000);
+  assert.equal(existsSync(file), false);
+});
