@@ -14,6 +14,7 @@ import { realDebs } from '../formats/deb/fixtures.ts';
 import { formatRelations, parseRelations } from '../formats/relation/index.ts';
 import { requireTools, run } from '../testing/env.ts';
 import { inventoryTree } from '../inspect/inventory.ts';
+import { inspectUpload } from '../inspect/inspect.ts';
 import { debBackend } from './deb.ts';
 import { debPlanParts } from './deb-plan.ts';
 import { openDebUpload } from './deb-unpack.ts';
@@ -279,5 +280,20 @@ test('unpacked .debs (dpkg-deb -R) are taken by the deb backend over binary; fie
   }
   console.log(
     `deb backend: ${debs.length} unpacked .debs chosen over binary, ${compared} fields equal to dpkg-deb -f`,
+  );
+});
+
+test('a tarball of an unpacked .deb: the deb backend at 95, reason naming the control file', async (t) => {
+  if (!requireTools(t, ['dpkg-deb', 'apt-get', 'tar'], 'dpkg apt tar')) return;
+  const deb = realDebs().find((d) => /\/hello_/.test(d))!;
+  const dir = join(tmp, 'tarred', 'hello-2.10');
+  run('mkdir', ['-p', join(tmp, 'tarred')]);
+  run('dpkg-deb', ['-R', deb, dir]);
+  const tarball = join(tmp, 'hello-2.10.tar.gz');
+  run('tar', ['-C', join(tmp, 'tarred'), '-czf', tarball, 'hello-2.10']);
+  const r = await inspectUpload(tarball, { whichBackends: true });
+  assert.deepEqual(
+    r.backends.find((b) => b.name === 'deb'),
+    { name: 'deb', score: 95, reason: 'an unpacked .deb (hello-2.10/DEBIAN/control)' },
   );
 });

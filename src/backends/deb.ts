@@ -97,7 +97,7 @@ async function readUploadDeb(upload: Upload): Promise<Found> {
   try {
     const p = parseDeb822Bytes(readFileSync(join(upload.root, control)))[0];
     if (p?.get('Package') === undefined) return `not an unpacked .deb: ${control} has no Package field`;
-    const how = upload.isFile ? 'a .deb' : `an unpacked .deb (${control})`;
+    const how = upload.isFile && looksLikeAr(upload.path) ? 'a .deb' : `an unpacked .deb (${control})`;
     return { how, fields: p, files: debianDirFiles(upload, prefix), prefix };
   } catch (err) {
     return `not an unpacked .deb: ${control}: ${(err as Error).message}`;
