@@ -271,16 +271,20 @@ test('corrupt, giant and bombed icons: typed warnings naming the file, the rest 
       to: [],
     },
     {
-      what: 'SVG that makes resvg-js abort (tiny-skia panic on a far-away vertex; librsvg draws it): contained',
+      what: 'SVG that makes resvg-js abort (tiny-skia panic on a far-away vertex; librsvg draws it): shipped, 48 from PNG',
       files: {
         'myapp.svg': Buffer.from(
           '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><path d="M 7 0 L -17449219 0 L 0 16 Z"/></svg>',
         ),
         'myapp-512.png': join(ADWAITA, '512x512/places/folder.png'),
       },
-      codes: ['ICON_CORRUPT'],
-      to: [H48, 'usr/share/icons/hicolor/512x512/apps/myapp.png'],
-      message: /the renderer crashed \(SIGABRT\)/,
+      codes: ['ICON_RENDERER'],
+      to: [
+        H48,
+        'usr/share/icons/hicolor/512x512/apps/myapp.png',
+        'usr/share/icons/hicolor/scalable/apps/myapp.svg',
+      ],
+      message: /^myapp\.svg: not rasterised: the renderer crashed \(SIGABRT\)/,
     },
     {
       what: 'SVG that resvg cannot parse',

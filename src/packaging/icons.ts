@@ -168,11 +168,18 @@ export function rasteriseSvg(bytes: Uint8Array, path: string, size: number): Rgb
         hint: 'Reinstall the dependencies (`npm ci`): @resvg/resvg-js needs its prebuilt binary for this platform.',
       },
     );
-  if (r.status !== 0) {
-    const why =
-      r.status === 3
-        ? r.stderr.toString('utf8').slice(0, 300)
-        : `the renderer crashed (${r.signal ?? `exit ${r.status}`}) on this document`;
+  if (r.status !== 3 && r.status !== 0)
+    throw new PkgmeError(
+      'SVG_RENDERER_CRASH',
+      `${path}: not rasterised: the renderer crashed (${r.signal ?? `exit ${r.status}`}) on this document`,
+      'input',
+      {
+        hint: 'Simplify the SVG (Inkscape: Save As Plain SVG, Path > Simplify) or also ship a 48x48 PNG.',
+        details: { file: path },
+      },
+    );
+  if (r.status === 3) {
+    const why = r.stderr.toString('utf8').slice(0, 300);
     throw new PkgmeError(
       'SVG_CORRUPT',
       `${path}: cannot be rendered (${why.replace(/^Error: /, '')})`,
@@ -247,8 +254,9 @@ function iconFilesSync(
       checked.set(path, { ok: true });
       return img;
     } catch (err) {
-      if (isPkgmeError(err) && err.kind === 'environment') {
-        // Not the icon's fault: ship the SVG as it is, make the 48x48 from a PNG if there is one.
+      if (isPkgmeError(err) && (err.kind === 'environment' || err.code === 'SVG_RENDERER_CRASH')) {
+        // Not (surely) the icon's fault — resvg missing, or a resvg bug on a document librsvg may well draw: ship
+        // the SVG as it is, make the 48x48 from a PNG if there is one.
         problems.push(problem('ICON_RENDERER', err.message, err.hint ?? ''));
         checked.set(path, { ok: true });
         return null;
