@@ -17,7 +17,7 @@ import type { Problem, Upload } from '../backends/types.ts';
 import { formatParagraph, Paragraph, parseDeb822 } from '../formats/deb822/index.ts';
 import { installedSizeKiB } from '../formats/deb/installed-size.ts';
 import { writeDeb } from '../formats/deb/write.ts';
-import type { TarEntry } from '../formats/tar/write.ts';
+import { sortTarEntries, type TarEntry } from '../formats/tar/write.ts';
 import {
   formatRelations,
   groupImplies,
@@ -68,7 +68,8 @@ export interface BuiltDeb {
 type Staged =
   | { type: 'dir'; mode: number }
   | { type: 'file'; mode: number; content: Buffer }
-  | { type: 'file'; mode: number; source: string; size: number }
+  /** `inode` ("dev:ino/destination dir") is set for upload files with several links, to keep them hard links. */
+  | { type: 'file'; mode: number; source: string; size: number; inode?: string }
   | { type: 'symlink'; target: string };
 
 /** The staged package tree: path (relative, no leading "/") → entry. */
@@ -119,7 +120,18 @@ async function install(tree: Tree, upload: Upload, layout: Layout): Promise<void
       const st = await lstat(abs);
       if (st.isDirectory()) put(tree, to, { type: 'dir', mode: st.mode & 0o7777 });
       else if (st.isSymbolicLink()) put(tree, to, { type: 'symlink', target: await readlink(abs) });
-      else put(tree, to, { type: 'file', mode: st.mode & 0o7777, source: abs, size: st.size });
+      else {
+        // dh_install copies all sources of one destination with a single `cp -a`, which keeps hard links among them.
+        const group = to.startsWith(rel(layout.appDir) + '/') ? layout.appDir : posix.dirname(to);
+        const inode = st.nlink > 1 ? `${st.dev}:${st.ino}/${group}` : undefined;
+        put(tree, to, {
+          type: 'file',
+          mode: st.mode & 0o7777,
+          source: abs,
+          size: st.size,
+          ...(inode ? { inode } : {}),
+        });
+      }
     }
   }
 }
@@ -282,15 +294,34 @@ export function binaryControl(plan: PackagePlan, controlText: string, installedS
   return formatParagraph(out);
 }
 
+/**
+ * The data member's entries, in the tar writer's order. Files sharing an inode become hard links to the first of
+ * them in that order, as dpkg-deb (GNU tar over the sorted list) stores them.
+ */
 function toEntries(tree: Tree): TarEntry[] {
   const entries: TarEntry[] = [{ type: 'dir', path: '', mode: 0o755 }];
+  const inodes = new Map<string, string>();
   for (const [path, e] of tree) {
     if (e.type === 'dir') entries.push({ type: 'dir', path, mode: e.mode });
     else if (e.type === 'symlink') entries.push({ type: 'symlink', path, target: e.target });
     else if ('content' in e) entries.push({ type: 'file', path, mode: e.mode, content: e.content });
-    else entries.push({ type: 'file', path, mode: e.mode, source: e.source, size: e.size });
+    else {
+      entries.push({ type: 'file', path, mode: e.mode, source: e.source, size: e.size });
+      if (e.inode !== undefined) inodes.set(path, e.inode);
+    }
   }
-  return entries;
+  const sorted = sortTarEntries(entries);
+  const first = new Map<string, string>();
+  return sorted.map((e) => {
+    const inode = inodes.get(e.path);
+    if (inode === undefined || e.type !== 'file') return e;
+    const target = first.get(inode);
+    if (target === undefined) {
+      first.set(inode, e.path);
+      return e;
+    }
+    return { type: 'hardlink', path: e.path, target, mode: e.mode };
+  });
 }
 
 /** dpkg-gencontrol's relation fields, in its field order (Dpkg::Control::FieldsCore for a binary package). */

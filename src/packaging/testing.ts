@@ -9,13 +9,14 @@
  *  - nopath:  bundler-0.3.tar.bz2 — bundled library beside the executable and a tool in a subdirectory, no RPATH:
  *             both launchers must be wrappers setting LD_LIBRARY_PATH.
  *  - data:    datapp-1.0 (a directory upload) — data files with odd modes (0600, 0700, 0444, executable .so/.js),
- *             symlinks of several shapes, a name with a space, and an upstream debian/ directory that cannot ship.
+ *             symlinks of several shapes, two hard links (within a directory and across top directories), a name
+ *             with a space, and an upstream debian/ directory that cannot ship.
  *
  * The compiled trees and archives are cached (.cache/packaging-fixtures); `openFixture` unpacks one with the real
  * upload reader (openUpload), so modes and names are what the pipeline sees.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { openUpload, type OpenedUpload } from '../inspect/inspect.ts';
@@ -193,6 +194,8 @@ function buildData(out: string): void {
   symlinkSync('./data.bin', join(app, 'share', 'link-dot'));
   symlinkSync('../bin/datapp', join(app, 'share', 'link-up'));
   symlinkSync('../share/../share/run.sh', join(app, 'bin', 'link-roundabout'));
+  linkSync(join(app, 'share', 'data.bin'), join(app, 'share', 'data-hardlink.bin'));
+  linkSync(join(app, 'share', 'run.sh'), join(app, 'bin', 'run-hardlink'));
   write(join(app, 'debian', 'control'), 'Source: upstream-junk\n');
   write(join(app, 'LICENSE'), 'GPL-2+\n');
 }
@@ -210,7 +213,7 @@ export function fixtureDir(): string {
       buildData(join(dir, 'dir'));
       sh('rm', ['-rf', work, join(dir, 'dir', 'datapp.c')]);
     },
-    { version: '1' },
+    { version: '2' },
   );
 }
 
