@@ -5,7 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { basename } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { isPkgmeError } from '../../errors.ts';
+import { pack } from 'tar-stream';
+import { writeAr } from '../../formats/ar/write.ts';
+import { tarBuffer } from '../../formats/tar/write.ts';
 import { test } from 'node:test';
 import { realDebs } from '../../formats/deb/fixtures.ts';
 import { requireTools, run } from '../../testing/env.ts';
@@ -55,4 +61,41 @@ test('entries, modes and kept files equal dpkg-deb on real and fixture packages'
     `contents: ${files} files in ${2 + real.length} packages equal dpkg-deb's, ${elves} ELF as file(1)`,
   );
   assert.ok(elves >= 6);
+});
+
+test('a member path with ".." is refused (the checks write kept files under a scratch directory)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pkgme-contents-'));
+  try {
+    // Neither dpkg-deb nor our writer makes such a package: the data tar is written with tar-stream directly.
+    const data = pack();
+    data.entry({ name: './usr/share/metainfo/../../../../tmp/x.xml', size: 1 }, 'x');
+    data.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of data) chunks.push(c as Buffer);
+    const control = await tarBuffer(
+      [
+        {
+          type: 'file',
+          path: 'control',
+          content: Buffer.from('Package: evil\nVersion: 1\nArchitecture: all\n'),
+        },
+      ],
+      { mtime: 0 },
+    );
+    const deb = join(dir, 'evil.deb');
+    writeFileSync(
+      deb,
+      writeAr([
+        { name: 'debian-binary', data: Buffer.from('2.0\n') },
+        { name: 'control.tar', data: control },
+        { name: 'data.tar', data: Buffer.concat(chunks) },
+      ]),
+    );
+    await assert.rejects(
+      readDebContents(deb, () => true),
+      (e) => isPkgmeError(e) && e.code === 'DEB_PATH_OUTSIDE_ROOT',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -50,6 +50,19 @@ export async function readDebContents(
   const files = new Map<string, Buffer>();
   await deb.forEachDataEntry(async (e, body) => {
     const installed = installedPath(e.name);
+    // The checks write kept files under a scratch directory by this path: a ".." would write outside it. (A DEB_
+    // code, so the .deb reader passes it through rather than wrapping it as a corrupt member.)
+    if (installed.split('/').includes('..')) {
+      throw new PkgmeError(
+        'DEB_PATH_OUTSIDE_ROOT',
+        `${path} has a member outside the root: ${e.name}`,
+        'input',
+        {
+          hint: 'dpkg refuses such a package too; build it again with pkgme build.',
+          details: { path, member: e.name },
+        },
+      );
+    }
     const entry: DebContentEntry = {
       path: installed,
       type: e.type,
