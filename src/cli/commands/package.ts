@@ -33,7 +33,7 @@ export function declarePackageOptions(cmd: Command): Command {
     .option('--json', 'print the files written as JSON');
 }
 
-/** A bar of STAGES on a TTY (not with --json), one plain line per stage otherwise. */
+/** A bar of STAGES on a TTY (not with --json; the value counts stages started), one plain line per stage otherwise. */
 function progressReporter(json: boolean): { onProgress: (s: Stage) => void; stop: () => void } {
   if (json) return { onProgress: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
@@ -43,7 +43,7 @@ function progressReporter(json: boolean): { onProgress: (s: Stage) => void; stop
     );
     bar.start(STAGES.length, 0, { stage: '' });
     return {
-      onProgress: (s) => bar.update(STAGES.indexOf(s), { stage: s }),
+      onProgress: (s) => bar.update(STAGES.indexOf(s) + 1, { stage: s }),
       stop: () => bar.stop(),
     };
   }
