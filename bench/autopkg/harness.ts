@@ -7,8 +7,17 @@
  * lintian, install…) and the error code or first error line, so the report says why, not only how many.
  *
  *   node --import tsx bench/autopkg/harness.ts [ID…]     (PKGME_AUTOPKG_LIMIT=N: the first N members)
+ *   node --import tsx bench/autopkg/harness.ts --report  (the report of every member recorded so far)
  */
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PkgmeError } from '../../src/errors.ts';
@@ -155,6 +164,25 @@ export function outcomeLine(o: MemberOutcome): string {
   return `${o.id} (${o.kind}, ${o.sourceVersion}): ${what} [package ${s(o.packageMs)} s, check ${s(o.checkMs)} s]`;
 }
 
+/** A failure's class: the stage and the tag or code (`lintian: E statically-linked-binary`, `package: X_CODE`). */
+function classOf(stage: string, line: string): string {
+  const tag = /^([EW]): [^:]+: (\S+)/.exec(line) ?? /(?:^|: )([EW]): [^:]+:[^:]*: (\S+)/.exec(line);
+  if (tag) return `${stage}: ${tag[1]} ${tag[2]}`;
+  return `${stage}: ${line.split(/[:\n]/)[0]!.trim().slice(0, 60)}`;
+}
+
+/** Every distinct failure class of a member. */
+export function failureClasses(o: MemberOutcome): string[] {
+  if (o.ok) return [];
+  const failed = (o.checks ?? []).filter((c) => !c.ok);
+  if (!failed.length) return [classOf(o.stage ?? 'package', o.failure ?? '')];
+  return [
+    ...new Set(
+      failed.flatMap((c) => (c.errors.length ? c.errors : ['not ok']).map((e) => classOf(c.name, e))),
+    ),
+  ];
+}
+
 /** The report as markdown lines: table, rate, failure classes. */
 export function report(r: CorpusResult): string[] {
   const out = [
@@ -169,16 +197,19 @@ export function report(r: CorpusResult): string[] {
   const ok = r.outcomes.filter((o) => o.ok).length;
   out.push('');
   out.push(`auto-packaging rate: ${ok}/${r.outcomes.length} = ${(r.rate * 100).toFixed(1)} %`);
+  // Every failing check of every member counts (not only the first), so one fix's effect can be read off: a member
+  // whose only failing class is X would pass once X is fixed.
   const classes = new Map<string, string[]>();
+  const only = new Map<string, string[]>();
   for (const o of r.outcomes) {
     if (o.ok) continue;
-    const code = (o.failure ?? '').split(/[:\n]/)[0]!.trim();
-    const key = `${o.stage}: ${code}`;
-    classes.set(key, [...(classes.get(key) ?? []), o.id]);
+    const keys = failureClasses(o);
+    for (const key of keys) classes.set(key, [...(classes.get(key) ?? []), o.id]);
+    if (keys.length === 1) only.set(keys[0]!, [...(only.get(keys[0]!) ?? []), o.id]);
   }
-  out.push('failure classes:');
+  out.push('failure classes (members; those failing for this class alone):');
   for (const [k, ids] of [...classes].sort((a, b) => b[1].length - a[1].length))
-    out.push(`  ${k} (${ids.length}): ${ids.join(', ')}`);
+    out.push(`  ${k} (${ids.length}; alone ${only.get(k)?.length ?? 0}): ${ids.join(', ')}`);
   out.push('failures in full:');
   for (const o of r.outcomes) if (!o.ok) out.push(`  ${o.id}: ${o.stage}: ${o.failure ?? ''}`);
   const pk = r.outcomes.map((o) => o.packageMs).sort((a, b) => a - b);
@@ -199,7 +230,29 @@ export function save(r: CorpusResult, lines: string[]): void {
   writeFileSync(join(work, 'autopkg.txt'), lines.join('\n') + '\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/** The outcomes recorded so far by runs of this checkout (progress-*.jsonl), the latest per member. */
+export function recordedOutcomes(): MemberOutcome[] {
+  const work = join(import.meta.dirname, '..', '.work', 'autopkg');
+  const byId = new Map<string, MemberOutcome>();
+  const files = readdirSync(work)
+    .filter((f) => /^progress-\d+\.jsonl$/.test(f))
+    .map((f) => join(work, f))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+  for (const f of files)
+    for (const l of readFileSync(f, 'utf8').split('\n'))
+      if (l) byId.set((JSON.parse(l) as MemberOutcome).id, JSON.parse(l) as MemberOutcome);
+  const order = MEMBERS.map(memberId);
+  return [...byId.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--report') {
+  // Runs split over several processes (or stopped early): the report of what they recorded.
+  const outcomes = recordedOutcomes();
+  const r = { outcomes, rate: outcomes.filter((o) => o.ok).length / Math.max(1, outcomes.length) };
+  const lines = report(r);
+  console.log(lines.join('\n'));
+  save(r, lines);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const r = await runAutopkg(selectMembers(process.argv.slice(2)), (o) => console.log(outcomeLine(o)));
   const lines = report(r);
   console.log(lines.join('\n'));
