@@ -179,7 +179,7 @@ test('a non-square PNG is fitted, centred on transparency', async () => {
 });
 
 /** A PNG from chunks, CRCs computed: for structurally valid files with hostile content. */
-function png(w: number, h: number, idat: Uint8Array, extra: Array<[string, Uint8Array]> = []): Uint8Array {
+function png(w: number, h: number, idat: Uint8Array, extra: Array<[string, Uint8Array]> = []): Buffer {
   const chunk = (type: string, data: Uint8Array) => {
     const b = Buffer.alloc(12 + data.length);
     b.writeUInt32BE(data.length, 0);
@@ -199,6 +199,17 @@ function png(w: number, h: number, idat: Uint8Array, extra: Array<[string, Uint8
     chunk('IDAT', idat),
     chunk('IEND', new Uint8Array(0)),
   ]);
+}
+
+/** An SVG whose data: image is a PNG claiming 20000x20000 (RGB): small, but resvg allocates all of it. */
+function embeddedBomb(): Uint8Array {
+  const inner = png(20000, 20000, deflateSync(Buffer.alloc(60001 * 100)));
+  inner[25] = 2; // colour type RGB (IHDR byte 9), CRC fixed below
+  inner.writeUInt32BE(crc32(inner.subarray(12, 29)), 29);
+  const href = `data:image/png;base64,${inner.toString('base64')}`;
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48"><image width="48" height="48" href="${href}"/></svg>`,
+  );
 }
 
 test('corrupt, giant and bombed icons: typed warnings naming the file, the rest still packaged', async () => {
@@ -285,6 +296,16 @@ test('corrupt, giant and bombed icons: typed warnings naming the file, the rest 
         'usr/share/icons/hicolor/scalable/apps/myapp.svg',
       ],
       message: /^myapp\.svg: not rasterised: the renderer crashed \(SIGABRT\)/,
+    },
+    {
+      what: 'SVG embedding a 20000x20000 PNG (11 KiB, 1.2 GB to decode): the renderer hits its memory limit',
+      files: { 'myapp.svg': embeddedBomb(), 'myapp-512.png': join(ADWAITA, '512x512/places/folder.png') },
+      codes: ['ICON_RENDERER'],
+      to: [
+        H48,
+        'usr/share/icons/hicolor/512x512/apps/myapp.png',
+        'usr/share/icons/hicolor/scalable/apps/myapp.svg',
+      ],
     },
     {
       what: 'SVG that resvg cannot parse',

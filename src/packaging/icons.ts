@@ -107,7 +107,7 @@ export function svgExternalReference(text: string): string | null {
  * The renderer's child process: resvg in a plain node, the SVG on stdin, the PNG on stdout, a parse error on stderr
  * with exit code 3. Why a child: resvg-js turns some Rust panics into a process abort, not an exception (tiny-skia
  * alpha_runs.rs and napi's NUL handling, both found by icons.fuzz.test.ts); in a child that kills only the child.
- * The time limit bounds a document that is merely slow to draw.
+ * The time and memory limits bound a document that is merely slow or big to draw.
  */
 const RENDER_CHILD = `
 let Resvg;
@@ -130,6 +130,11 @@ try {
 
 /** Wall-clock limit of one rasterisation; real icons take milliseconds. */
 export const SVG_RENDER_TIMEOUT_MS = 20_000;
+/**
+ * Address-space limit of the renderer child (KiB). resvg decodes an embedded data: image at its full size before
+ * scaling it: an 11 KiB SVG embedding a 20000x20000 PNG asks for 1.2 GB. Node itself starts in well under this.
+ */
+export const SVG_RENDER_MEMORY_KIB = 1 << 20;
 
 const resvgModule = createRequire(import.meta.url).resolve('@resvg/resvg-js');
 
@@ -143,12 +148,18 @@ export function rasteriseSvg(bytes: Uint8Array, path: string, size: number): Rgb
     throw new PkgmeError('SVG_CORRUPT', `${path}: NUL byte at offset ${nul} (not allowed in XML)`, 'input', {
       details: { file: path, offset: nul },
     });
-  const r = spawnSync(process.execPath, ['-e', RENDER_CHILD, resvgModule, String(size)], {
-    input: bytes,
-    maxBuffer: 16 << 20,
-    timeout: SVG_RENDER_TIMEOUT_MS,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  // The shell sets the address-space limit, then becomes node (exec): the limit applies to node and resvg only.
+  const limit = `ulimit -v ${SVG_RENDER_MEMORY_KIB} && exec "$0" "$@"`;
+  const r = spawnSync(
+    '/bin/sh',
+    ['-c', limit, process.execPath, '-e', RENDER_CHILD, resvgModule, String(size)],
+    {
+      input: bytes,
+      maxBuffer: 16 << 20,
+      timeout: SVG_RENDER_TIMEOUT_MS,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT')
     throw new PkgmeError(
       'SVG_TOO_LARGE',
