@@ -298,14 +298,11 @@ test('corrupt, giant and bombed icons: typed warnings naming the file, the rest 
       message: /^myapp\.svg: not rasterised: the renderer crashed \(SIGABRT\)/,
     },
     {
-      what: 'SVG embedding a 20000x20000 PNG (11 KiB, 1.2 GB to decode): the renderer hits its memory limit',
+      what: 'SVG embedding a 20000x20000 PNG (11 KiB, 1.2 GB to decode): renderer memory limit, SVG not shipped',
       files: { 'myapp.svg': embeddedBomb(), 'myapp-512.png': join(ADWAITA, '512x512/places/folder.png') },
-      codes: ['ICON_RENDERER'],
-      to: [
-        H48,
-        'usr/share/icons/hicolor/512x512/apps/myapp.png',
-        'usr/share/icons/hicolor/scalable/apps/myapp.svg',
-      ],
+      codes: ['ICON_TOO_LARGE'],
+      to: [H48, 'usr/share/icons/hicolor/512x512/apps/myapp.png'],
+      message: /^myapp\.svg: icon not used: rendering needs more than 1024 MiB/,
     },
     {
       what: 'SVG that resvg cannot parse',

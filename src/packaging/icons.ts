@@ -179,6 +179,18 @@ export function rasteriseSvg(bytes: Uint8Array, path: string, size: number): Rgb
         hint: 'Reinstall the dependencies (`npm ci`): @resvg/resvg-js needs its prebuilt binary for this platform.',
       },
     );
+  if (
+    r.status !== 3 &&
+    r.status !== 0 &&
+    /memory allocation of \d+ bytes failed/.test(r.stderr.toString('utf8'))
+  )
+    // Over the memory limit: the desktop's renderer would have to allocate as much; not shipped.
+    throw new PkgmeError(
+      'SVG_TOO_LARGE',
+      `${path}: rendering needs more than ${SVG_RENDER_MEMORY_KIB >> 10} MiB (an embedded image too large?)`,
+      'input',
+      { details: { file: path } },
+    );
   if (r.status !== 3 && r.status !== 0)
     throw new PkgmeError(
       'SVG_RENDERER_CRASH',
