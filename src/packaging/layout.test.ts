@@ -6,10 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PkgmeError } from '../errors.ts';
 import { requireTools } from '../testing/env.ts';
+import { buildDeb } from './build.ts';
+import { checkAppstream, isAppstreamTreeFile } from './check/appstream.ts';
+import { readDebContents } from './check/contents.ts';
+import { metainfo, metainfoPath } from './debian/index.ts';
 import { essentialCommands, planLayout } from './layout.ts';
 import { FIXTURE_NAMES, fixtureExtras, fixturePlan, openFixture } from './testing.ts';
 
@@ -104,5 +110,33 @@ test('an upstream debian/ directory is not shipped, with a warning', async () =>
     assert.ok(layout.placements.some((p) => p.to === '/usr/lib/datapp/share/my file.txt'));
   } finally {
     cleanup();
+  }
+});
+
+/**
+ * The whole metainfo chain: the generator's text, placed by the layout, built into the .deb, judged by pkgme check's
+ * appstreamcli check (validate + validate-tree, which warns metainfo-filename-cid-mismatch when the file is not
+ * named after the component id, as it was when the layout used the package name).
+ */
+test("the metainfo is installed under its component id; pkgme check's appstreamcli check passes", async (t) => {
+  if (!requireTools(t, ['gcc', 'appstreamcli'], 'gcc appstream')) return;
+  const { upload, cleanup } = await openFixture('gui');
+  const out = mkdtempSync(join(tmpdir(), 'pkgme-layout-meta-'));
+  try {
+    // A component id unlike the package name, so a layout naming the file after the package fails the check.
+    const plan = { ...fixturePlan('gui'), homepage: 'https://viewer.example.com/' };
+    const extras = { ...fixtureExtras('gui'), metainfo: metainfo(plan) };
+    const layout = planLayout(plan, upload, extras);
+    const placed = layout.placements.filter((p) => p.to.startsWith('/usr/share/metainfo/')).map((p) => p.to);
+    assert.deepEqual(placed, [metainfoPath(plan)]);
+    assert.notEqual(metainfoPath(plan), `/usr/share/metainfo/${plan.package}.metainfo.xml`);
+    const deb = await buildDeb(plan, upload, layout, out);
+    const result = await checkAppstream(await readDebContents(deb.path, isAppstreamTreeFile));
+    assert.deepEqual(result.errors, [], JSON.stringify(result.details));
+    assert.ok(result.ok);
+    console.log(`appstreamcli on ${placed[0]}: ok, ${result.warnings.length} infos`);
+  } finally {
+    cleanup();
+    rmSync(out, { recursive: true, force: true });
   }
 });

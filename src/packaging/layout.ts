@@ -24,6 +24,7 @@ import { PkgmeError } from '../errors.ts';
 import type { Problem, Upload } from '../backends/types.ts';
 import { readUpload, type UploadSet } from '../depdb/resolve/upload.ts';
 import type { UploadElf } from '../depdb/resolve/model.ts';
+import { metainfoPath } from './debian/metainfo.ts';
 import { dhLinkTarget } from './dh.ts';
 import type { Layout, PackagePlan, Placement } from './types.ts';
 
@@ -277,7 +278,8 @@ export function planLayout(plan: PackagePlan, upload: Upload, extras: LayoutExtr
   if (extras.metainfo !== undefined) {
     placements.push({
       kind: 'generated',
-      to: `/usr/share/metainfo/${plan.package}.metainfo.xml`,
+      // Named after the component id: appstreamcli validate-tree warns metainfo-filename-cid-mismatch otherwise.
+      to: metainfoPath(plan),
       mode: 0o644,
       data: extras.metainfo,
     });

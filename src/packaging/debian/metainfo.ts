@@ -1,5 +1,5 @@
 /**
- * AppStream MetaInfo (/usr/share/metainfo/<package>.metainfo.xml): what software centres show for the package.
+ * AppStream MetaInfo (/usr/share/metainfo/<component id>.metainfo.xml, see metainfoPath): what software centres show for the package.
  * A desktop-application when the plan has a desktop entry (launchable = that entry), a console-application
  * otherwise (provides = the launchers in /usr/bin). Oracle: `appstreamcli validate --no-net`.
  *
