@@ -9,6 +9,7 @@
  *  - description-synopsis-is-duplicated and extended-description-is-empty (errors): the extended description never
  *    repeats the synopsis as its first line and is never empty.
  */
+import { isPointer, splitSentence } from '../inspect/guess/description.ts';
 
 export const MAX_SYNOPSIS = 80;
 
@@ -20,10 +21,9 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The first sentence: up to a period followed by a space (not "v1.2" or "e.g. "), without the final period. */
+/** The first sentence (not cut at "v1.2", "README.rst", "e.g. " or a URL), without the final period. */
 function firstSentence(s: string): string {
-  const m = /^(.*?[^.\s]{2,})\.(\s|$)/.exec(s);
-  return (m ? m[1]! : s).replace(/[.\s]+$/, '');
+  return splitSentence(s)[0].replace(/[.\s]+$/, '');
 }
 
 /** Shortens to ≤ max: at the last clause break (", " "; " ": " " - ") that keeps at least a third, else at a word. */
@@ -42,6 +42,8 @@ export function cleanSynopsis(raw: string, pkg: string): string | undefined {
   const name = new RegExp(`^${escapeRe(pkg)}\\b\\s*(?:[-–—:,|]+\\s*|is\\s+)?`, 'i');
   s = s.replace(name, '').replace(/^(an?|the)\s+/i, '');
   s = cut(s, MAX_SYNOPSIS);
+  // "See README.rst", "Homepage: https://…": a pointer elsewhere says nothing about the package.
+  if (isPointer(s) || /:\/\//.test(s)) return undefined;
   if (!/\s/.test(s) || new RegExp(`^${escapeRe(pkg)}\\b`, 'i').test(s)) return undefined;
   return s;
 }
@@ -62,8 +64,9 @@ export function cleanDescription(raw: string | undefined, synopsis: string, disp
     .map(oneLine)
     .filter((p) => p !== '');
   while (paras.length > 0 && firstSentence(paras[0]!).toLowerCase() === synopsis.toLowerCase()) {
-    const rest = paras[0]!.slice(paras[0]!.indexOf('.') + 1).trim();
-    if (paras[0]!.includes('.') && rest !== '') paras[0] = rest;
+    // The rest after the sentence, not after the first "." (that gave "rst" for "See README.rst").
+    const rest = splitSentence(paras[0]!)[1];
+    if (rest !== '') paras[0] = rest;
     else paras.shift();
   }
   if (paras.length === 0)

@@ -180,8 +180,11 @@ const HEADING = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/;
 const UNDERLINE = /^\s*([=\-~^"'`#*+])\1+\s*$/;
 const FENCE = /^\s*(```|~~~)/;
 
-/** The tagline and description come from the top of a README; the rest is not read. */
-const MAX_README_BLOCKS = 16;
+/**
+ * The tagline and description come from the top of a README; the rest is not read. Enough for a "Description"
+ * section after a table of contents and some news (btop's is the 40th block).
+ */
+const MAX_README_BLOCKS = 64;
 
 interface ReadmeBlock {
   kind: 'heading' | 'para';
@@ -198,9 +201,11 @@ function readmeBlocks(text: string): ReadmeBlock[] {
     // Bounded: the inline clean-up's lazy patterns are quadratic in the worst case, and only the first paragraphs
     // are used anyway.
     const raw = para.join(' ').slice(0, MAX_DESCRIPTION_CHARS);
+    const lines = para.length;
     para = [];
     const t = plainInline(raw);
-    if (t !== '' && /[A-Za-z]{2}/.test(t)) blocks.push({ kind: 'para', text: t });
+    if (t !== '' && /[A-Za-z]{2}/.test(t))
+      blocks.push({ kind: lines === 1 && plainHeading(t) ? 'heading' : 'para', text: t });
   };
   for (let i = 0; i < lines.length && blocks.length < MAX_README_BLOCKS; i++) {
     const line = lines[i]!;
@@ -225,8 +230,13 @@ function readmeBlocks(text: string): ReadmeBlock[] {
       flush();
       continue;
     }
-    // Indented code, tables, link definitions, RST directives, list items and block quotes are not prose.
-    if (/^( {4}|\t)|^\s*\||^\s*\[[^\]]+\]:\s|^\s*\.\.\s|^\s*>|^\s*([-*+]|\d{1,3}[.)])\s/.test(line)) {
+    // Indented code, tables, link definitions, RST directives and their options (":target: url"), list items and
+    // block quotes are not prose.
+    if (
+      /^( {4}|\t)|^\s*\||^\s*\[[^\]]+\]:\s|^\s*\.\.\s|^\s*:[\w-]+:(\s|$)|^\s*>|^\s*([-*+]|\d{1,3}[.)])\s/.test(
+        line,
+      )
+    ) {
       flush();
       continue;
     }
@@ -236,10 +246,78 @@ function readmeBlocks(text: string): ReadmeBlock[] {
   return blocks;
 }
 
+/**
+ * Words whose period does not end a sentence. Without them "e.g. a GUI" or "Dr. Smith" would cut a tagline short;
+ * file names ("README.rst"), URLs and versions ("1.07") need no list: their period is not followed by a blank.
+ */
+const ABBREVIATION =
+  /(?:^|[\s("'])(?:e\.g|i\.e|etc|vs|cf|viz|approx|incl|esp|resp|al|ca|no|nr|fig|vol|ver|mr|mrs|ms|dr|prof|st|jr|sr|inc|ltd|co|corp|[A-Z])$/i;
+
+/**
+ * Splits off the first sentence: it ends at ".", "!" or "?" followed by a blank (or the end), unless the period
+ * closes an abbreviation or the next word starts in lower case (a sentence does not). Returns the sentence without
+ * its final period(s) and the trimmed rest ("" when the text is one sentence).
+ */
+export function splitSentence(text: string): [string, string] {
+  const s = text.trim();
+  for (const m of s.matchAll(/[.!?]+(?=\s|$)/g)) {
+    const before = s.slice(0, m.index);
+    const after = s.slice(m.index + m[0].length).trimStart();
+    // "1.1. Overall documentation" is a numbered heading, not a sentence "1.1".
+    if (m[0] === '.' && (ABBREVIATION.test(before) || /^\d[\d.]*$/.test(before))) continue;
+    if (/^[a-z]/.test(after)) continue;
+    const end = m[0].startsWith('.') ? m.index : m.index + m[0].length;
+    return [s.slice(0, end).trim(), after];
+  }
+  return [s.replace(/\.+$/, ''), ''];
+}
+
 /** The first sentence of a paragraph (for a tagline), without its final period. */
 function firstSentence(s: string): string {
-  const m = /^(.*?[^.\s]{2,})\.(\s|$)/.exec(s);
-  return (m ? m[1]! : s).trim();
+  return splitSentence(s)[0];
+}
+
+/**
+ * Text that only sends the reader elsewhere ("See README.rst", "For more information, see …", "Please read the
+ * manual"), only names a link or file ("Homepage: https://…", "codership.com") or is boilerplate (a copyright line,
+ * an editor mode line): it says nothing about what the program does, so it is never a tagline or a description.
+ */
+export function isPointer(text: string): boolean {
+  const s = text.trim();
+  if (
+    /^(?:(?:please|for (?:more|further|full|detailed|the latest)\b[^,.]*?,?|more (?:info|information|details)\b[^,.]*?,?)\s+)?(?:see|read|refer to|visit|check out|consult|go to)\b/i.test(
+      s,
+    ) ||
+    /^(?:copyright\b|\(c\)|©|copying and distribution of this file|this file is part of|permission is (?:hereby )?granted)|-\*-.*-\*-/i.test(
+      s,
+    )
+  )
+    return true;
+  // What is left once URLs, mail addresses, paths and file names are gone: fewer than two words is a link line.
+  const words = s
+    .replace(/\S*(?::\/\/|@|\/)\S*|\S+\.[A-Za-z0-9]{1,5}\b\S*/g, ' ')
+    .split(/\s+/)
+    .filter((w) => /[A-Za-z]{2}/.test(w) && !/:$/.test(w));
+  return words.length < 2;
+}
+
+/**
+ * Sections of a README that do not describe the program, skipped when looking for the description (btop's README
+ * starts with "Index" and "News"; aria2's with "Disclaimer").
+ */
+const NOT_DESCRIPTIVE =
+  /^(?:index|contents|table of contents|toc|news|what'?s new|changes|change ?log|release notes|disclaimer|warning|notice|note|status|badges|build status|installation|install(?:ing)?|build(?:ing)?|compil(?:ing|ation)\b.*|download(?:s|ing)?|requirements|prerequisites|dependencies|license|licen[cs]ing|copyright|authors?|credits|contributing|support|sponsors?|donat(?:e|ions?)|screenshots?|usage|quick ?start|getting started|faq|version\b.*)$/i;
+
+/** Headings that announce the description itself: preferred when the README has one. */
+const DESCRIPTIVE = /^(?:description|about(?: .*)?|introduction|overview|what is .*|summary|synopsis|name)$/i;
+
+/** A plain-text README's section title ("Description", "NAME", "INSTALLATION"): one short line, no sentence. */
+function plainHeading(text: string): boolean {
+  return (
+    text.length <= 40 &&
+    !/[.,;:!?]$/.test(text) &&
+    (DESCRIPTIVE.test(text) || NOT_DESCRIPTIVE.test(text) || /^[A-Z][A-Z ]+$/.test(text))
+  );
 }
 
 export interface ReadmeText {
@@ -248,32 +326,39 @@ export interface ReadmeText {
 }
 
 /**
- * Tagline: the first heading when it says more than the project's name ("htop - an interactive process viewer"),
- * else the first sentence of the first paragraph. Description: the paragraphs up to the second heading.
+ * Tagline: the first heading when it says more than the project's name and version ("htop - an interactive process
+ * viewer", not "FreeType 2.12.1"), else the first sentence of the first description paragraph. Description: the
+ * paragraphs of the "Description"/"About"/"Introduction" section when there is one, else of the first section that
+ * is not news, an index, installation notes or the like; pointers and link lines are left out (isPointer).
  */
 export function parseReadme(text: string, name?: string): ReadmeText {
   const blocks = readmeBlocks(text);
-  const firstHeading = blocks.findIndex((b) => b.kind === 'heading');
-  const start =
-    firstHeading >= 0 && blocks.slice(0, firstHeading).every((b) => b.kind === 'heading')
-      ? firstHeading + 1
-      : 0;
-  const paras: string[] = [];
-  for (const b of blocks.slice(start)) {
-    if (b.kind === 'heading') {
-      if (paras.length > 0) break;
-      continue;
-    }
-    paras.push(b.text);
-  }
-  const head = firstHeading >= 0 ? blocks[firstHeading]!.text : undefined;
+  const sections: Array<{ heading?: string; paras: string[] }> = [{ paras: [] }];
+  for (const b of blocks)
+    if (b.kind === 'heading') sections.push({ heading: b.text, paras: [] });
+    else if (!isPointer(b.text)) sections.at(-1)!.paras.push(b.text);
+  const titled = sections.filter((s) => s.heading !== undefined);
+  // The title is a heading with no prose before it (copyright lines and pointers do not count).
+  const title = sections[0]!.paras.length === 0 ? titled[0]?.heading : undefined;
+  const prose = (s: { heading?: string; paras: string[] }) =>
+    s.paras.length > 0 && (s.heading === undefined || !NOT_DESCRIPTIVE.test(s.heading));
+  const chosen =
+    titled.slice(1).find((s) => DESCRIPTIVE.test(s.heading!) && s.paras.length > 0) ?? sections.find(prose);
+  const paras = chosen?.paras ?? [];
   const bare = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  const words =
+    title
+      ?.split(/\s+/)
+      .filter((w) => !/^v?\d[\w.+~-]*$/i.test(w) && (name === undefined || bare(w) !== bare(name))) ?? [];
   const headSaysMore =
-    head !== undefined &&
-    /\s/.test(head) &&
-    (name === undefined || bare(head) !== bare(name)) &&
-    head.length <= 100;
-  const tagline = headSaysMore ? head : paras[0] !== undefined ? firstSentence(paras[0]) : undefined;
+    title !== undefined &&
+    words.length >= 2 &&
+    (name === undefined || bare(title) !== bare(name)) &&
+    title.length <= 100 &&
+    !isPointer(title);
+  // A sentence with a URL makes a poor tagline (appstreamcli's summary-has-url): the next paragraph's may do;
+  // none at all is better, the plan then tries its other sources.
+  const tagline = headSaysMore ? title : paras.map(firstSentence).find((t) => !/:\/\//.test(t));
   return { ...(tagline !== undefined && tagline !== '' ? { tagline } : {}), description: paras };
 }
 
