@@ -17,7 +17,15 @@ import { dirname, join, posix } from 'node:path';
 import { PkgmeError } from '../errors.ts';
 import type { Upload } from '../backends/types.ts';
 import type { DebianTexts } from './build.ts';
-import { changelog, control, copyright, lintianOverrides, rules, type LintianFacts } from './debian/index.ts';
+import {
+  changelog,
+  control,
+  copyright,
+  lintianOverrides,
+  METAINFO_SOURCE_PATTERN,
+  rules,
+  type LintianFacts,
+} from './debian/index.ts';
 import { appRootOf } from './layout.ts';
 import type { Layout, PackagePlan, Placement } from './types.ts';
 
@@ -205,6 +213,11 @@ export function sourceLintianOverrides(
   ].join('\n');
 }
 
+/** A metainfo pkgme wrote (it lives under debian/pkgme/usr/share/metainfo/ in the source package). */
+function isGeneratedMetainfo(p: Placement): boolean {
+  return p.kind === 'generated' && generatedSourcePath(p.to).startsWith(METAINFO_SOURCE_PATTERN.slice(0, -1));
+}
+
 /** The debian/ texts from the generators of src/packaging/debian (what buildDeb and writeSource use by default). */
 export function debianTexts(plan: PackagePlan, upload: Upload, layout: Layout): DebianTexts {
   const overrides = lintianOverrides(plan, lintianFacts(upload, layout));
@@ -213,7 +226,7 @@ export function debianTexts(plan: PackagePlan, upload: Upload, layout: Layout): 
     ...(sourceOverrides === undefined ? {} : { sourceLintianOverrides: sourceOverrides }),
     control: control(plan),
     changelog: changelog(plan),
-    copyright: copyright(plan),
+    copyright: copyright(plan, { metainfo: layout.placements.some(isGeneratedMetainfo) }),
     rules: rules(plan),
     ...(overrides.trim() === '' ? {} : { lintianOverrides: overrides }),
   };

@@ -85,6 +85,11 @@ test('copyright: the upload text is used for a single license; standard text for
     copyright(samplePlan({ license: 'proprietary' })),
     /^License: proprietary\n This software is not free/m,
   );
+  // Without a generated metainfo, neither its Files paragraph nor the CC0-1.0 text (lintian would warn
+  // superfluous-file-pattern; build.test.ts checks that with lintian on the cli fixture).
+  const noMeta = copyright(samplePlan(), { metainfo: false });
+  assert.doesNotMatch(noMeta, /debian\/pkgme|CC0/);
+  assert.match(copyright(samplePlan()), /^Files: debian\/pkgme\/usr\/share\/metainfo\/\*$/m);
   const gpl = copyright(samplePlan());
   assert.match(gpl, /"\/usr\/share\/common-licenses\/GPL-2"/);
   assert.doesNotMatch(gpl, /TERMS AND CONDITIONS/);

@@ -5,7 +5,13 @@
  */
 export { control, synopsis, description, extendedDescription } from './control.ts';
 export { changelog, rfc2822 } from './changelog.ts';
-export { copyright, dep5Expression, DEP5_FORMAT, METAINFO_SOURCE_PATTERN } from './copyright.ts';
+export {
+  copyright,
+  dep5Expression,
+  DEP5_FORMAT,
+  METAINFO_SOURCE_PATTERN,
+  type CopyrightFacts,
+} from './copyright.ts';
 export { dep5License, isProprietary, COMMON_LICENSE_FILES, type Dep5License } from './licenses.ts';
 export { rules, RULES_MODE, sourceFormat } from './rules.ts';
 export {
