@@ -146,6 +146,27 @@ function withDebParts(plan: PackagePlan, upload: Upload, inspected: InspectResul
 }
 
 /**
+ * The PackagePlan of an inspected upload: planPackage (the user's overrides win) plus, for a re-packaged .deb, its
+ * own tree and Depends. Exported so `pkgme inspect --set …` shows the very plan `pkgme package` would follow.
+ */
+export function planUpload(
+  upload: Upload,
+  inspected: InspectResult,
+  opts: Pick<PackageOptions, 'overrides' | 'release'> = {},
+): PackagePlan {
+  let plan = planPackage(
+    { fields: inspected.fields, problems: inspected.problems, releases: inspected.releases, upload },
+    {
+      ...(opts.overrides ? { overrides: opts.overrides } : {}),
+      ...(opts.release ? { release: opts.release } : {}),
+    },
+  );
+  if (plan.uploadName === undefined) plan = { ...plan, uploadName: upload.name };
+  if (inspected.backend === 'deb') plan = withDebParts(plan, upload, inspected);
+  return plan;
+}
+
+/**
  * The generated inputs of planLayout (icons, AppStream metainfo, a man page per launcher) and the layout. Icon
  * problems (a giant or corrupt icon, an SVG that cannot be rendered) are warnings added to `problems`: the package is
  * still made, without that icon. A re-packaged .deb brings its own icons, metainfo and man pages.
@@ -225,15 +246,7 @@ export async function packageUpload(path: string, opts: PackageOptions): Promise
       ...(opts.release ? { releases: [opts.release] } : {}),
     });
     progress('plan');
-    let plan = planPackage(
-      { fields: inspected.fields, problems: inspected.problems, releases: inspected.releases, upload },
-      {
-        ...(opts.overrides ? { overrides: opts.overrides } : {}),
-        ...(opts.release ? { release: opts.release } : {}),
-      },
-    );
-    if (plan.uploadName === undefined) plan.uploadName = upload.name;
-    if (inspected.backend === 'deb') plan = withDebParts(plan, upload, inspected);
+    let plan = planUpload(upload, inspected, opts);
     failOnErrors(plan.problems);
     progress('layout');
     const problems = [...plan.problems];

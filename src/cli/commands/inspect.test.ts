@@ -112,10 +112,14 @@ test('pkgme inspect --set/--overrides: corrected fields with source "user"; bad 
   writeFileSync(join(tmp, 'fixme.c'), 'int main(void) { return 0; }\n');
   run('gcc', ['-o', join(app, 'bin', 'fixme'), join(tmp, 'fixme.c')]);
   const overrides = join(tmp, 'overrides.json');
-  writeFileSync(overrides, JSON.stringify({ version: '3.0', categories: ['Utility'] }));
+  // depends given, so the plan needs no imported release (this test may run alone, before any import).
+  writeFileSync(
+    overrides,
+    JSON.stringify({ version: '3.0', categories: ['Utility'], depends: 'libc6 (>= 2.34)' }),
+  );
   const out = JSON.parse(
     pkgmeOk('inspect', app, '--json', '--db', db.dir, '--overrides', overrides, '--set', 'version=2.0'),
-  ) as { fields: Record<string, Field> };
+  ) as { fields: Record<string, Field>; plan: { package: string; version: string; categories: string[] } };
   assert.deepEqual(
     out.fields.version,
     { value: '2.0', source: 'user', confidence: 1 },
@@ -124,6 +128,26 @@ test('pkgme inspect --set/--overrides: corrected fields with source "user"; bad 
   assert.deepEqual(out.fields.categories, { value: ['Utility'], source: 'user', confidence: 1 });
   assert.equal(out.fields.name!.value, 'fixme');
   assert.notEqual(out.fields.name!.source, 'user');
+  // The plan `pkgme package` would follow, with the corrections.
+  assert.equal(out.plan.package, 'fixme');
+  assert.equal(out.plan.version, '2.0-1');
+  assert.deepEqual(out.plan.categories, ['Utility']);
+
+  // Without dependency data the plan carries the error `pkgme package` would stop on, with its fix.
+  const empty = preparedPgliteDir();
+  try {
+    const unplanned = JSON.parse(pkgmeOk('inspect', app, '--json', '--db', empty.dir)) as {
+      plan: { problems: Array<{ severity: string; code: string; hint?: string }> };
+    };
+    const e = unplanned.plan.problems.find((p) => p.severity === 'error');
+    assert.equal(e?.code, 'DEPENDS_UNKNOWN');
+    assert.match(e.hint ?? '', /depdb import/);
+    const r = pkgme('package', app, '--json', '--db', empty.dir, '--out', join(tmp, 'unplanned'));
+    assert.equal(r.status, 1);
+    assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'DEPENDS_UNKNOWN');
+  } finally {
+    empty.cleanup();
+  }
 
   const bad = pkgme('inspect', app, '--json', '--db', db.dir, '--set', 'version=not valid!');
   assert.equal(bad.status, 1);

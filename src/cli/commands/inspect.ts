@@ -2,13 +2,19 @@
  * `pkgme inspect UPLOAD [--which-backends] [--set f=v]… [--overrides FILE] [--release R]… [--db PATH|URL] [--json]`:
  * which backend takes the upload, what pkgme guesses about it (every field with its source and confidence) and its
  * Depends per release (docs/backends.md). The JSON document is the contract `{backend, backends, fields, releases,
- * problems}`. With --set/--overrides the corrected fields are shown (source "user"), exactly as `pkgme package`
- * reads them, so a user sees the corrections before building.
+ * problems}`, plus `plan`: the package `pkgme package` would make (name, version, Depends for the target release,
+ * launchers…, and its own problems), or `planError` when it could not be planned. With --set/--overrides the fields
+ * and the plan show the corrections (source "user"), read exactly as `pkgme package` reads them, so a user sees the
+ * corrected plan before building.
  */
 import type { Command } from 'commander';
 import { withStore } from '../../depdb/store/open.ts';
-import { inspectUpload, type InspectResult } from '../../inspect/inspect.ts';
+import type { DepDbReader } from '../../depdb/types.ts';
+import { PkgmeError } from '../../errors.ts';
+import { inspectOpened, inspectUpload, openUpload, type InspectResult } from '../../inspect/inspect.ts';
 import { applyOverrides } from '../../packaging/overrides.ts';
+import { planUpload } from '../../packaging/pipeline.ts';
+import type { Overrides, PackagePlan } from '../../packaging/types.ts';
 import { declareOverrideOptions, readOverrides, type OverrideOptions } from '../overrides.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -21,7 +27,49 @@ function short(v: unknown): string {
   return line.length > 70 || s.includes('\n') ? `${line.slice(0, 70)}…` : line;
 }
 
-function text(r: InspectResult): string {
+/** The plan as inspect shows it: the decisions, without what the document already holds (fields, verdicts). */
+export type PlanSummary = Omit<PackagePlan, 'fields' | 'verdict' | 'fixedPlacements' | 'licenseText'>;
+
+export interface InspectOutput extends InspectResult {
+  plan?: PlanSummary | null;
+  planError?: ReturnType<PkgmeError['toJSON']>;
+}
+
+function summary(plan: PackagePlan): PlanSummary {
+  const { fields: _f, verdict: _v, fixedPlacements: _p, licenseText: _l, ...rest } = plan;
+  return rest;
+}
+
+/**
+ * Inspects, then plans with the corrections. A planning error (no name, no dependency data…) is shown as
+ * `planError`, not raised: inspect reports what it found even when the upload cannot be packaged yet.
+ */
+async function inspectAndPlan(
+  path: string,
+  opts: { releases: string[]; store: DepDbReader; overrides: Overrides },
+): Promise<InspectOutput> {
+  const { upload, cleanup } = await openUpload(path);
+  try {
+    const result: InspectOutput = await inspectOpened(upload, { releases: opts.releases, store: opts.store });
+    if (result.backend === null) return result;
+    try {
+      const release = opts.releases.length === 1 ? opts.releases[0] : undefined;
+      result.plan = summary(
+        planUpload(upload, result, { overrides: opts.overrides, ...(release ? { release } : {}) }),
+      );
+    } catch (err) {
+      if (!(err instanceof PkgmeError)) throw err;
+      result.plan = null;
+      result.planError = err.toJSON();
+    }
+    result.fields = applyOverrides(result.fields, opts.overrides);
+    return result;
+  } finally {
+    cleanup();
+  }
+}
+
+function text(r: InspectOutput): string {
   const out: string[] = [];
   if (r.backend !== null) out.push(`backend: ${r.backend}`);
   for (const b of r.backends) out.push(`  ${b.name}: score ${b.score} (${b.reason})`);
@@ -31,6 +79,13 @@ function text(r: InspectResult): string {
     for (const [arch, a] of Object.entries(v.architectures))
       out.push(`${release} [${arch}] Depends: ${a.depends || '(none)'}`);
   for (const p of r.problems) out.push(`${p.severity}: ${p.code}: ${p.message}`);
+  if (r.plan)
+    out.push(
+      `plan: ${r.plan.package} ${r.plan.version} (${r.plan.architecture}, ${r.plan.release}), section ${r.plan.section}`,
+      `plan Depends: ${r.plan.depends || '(none)'}`,
+      ...r.plan.problems.map((p) => `plan ${p.severity}: ${p.code}: ${p.message}`),
+    );
+  if (r.planError) out.push(`plan: cannot be made: ${r.planError.code}: ${r.planError.message}`);
   return out.join('\n') + '\n';
 }
 
@@ -59,8 +114,9 @@ export function register(program: Command): void {
         const base = { releases: o.release, whichBackends: o.whichBackends === true };
         const result = o.whichBackends
           ? await inspectUpload(upload, base)
-          : await withStore(o.db, (store) => inspectUpload(upload, { ...base, store }));
-        if (result.backend !== null) result.fields = applyOverrides(result.fields, overrides);
+          : await withStore(o.db, (store) =>
+              inspectAndPlan(upload, { releases: o.release, store, overrides }),
+            );
         process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : text(result));
       },
     );
