@@ -20,9 +20,23 @@ function isGlibc(e: InventoryEntry): boolean {
   return GLIBC_NAME.test(basename(e.path)) || (e.elf?.soname != null && GLIBC_NAME.test(e.elf.soname));
 }
 
-export function bundledGlibc(entries: readonly InventoryEntry[]): Problem[] {
+/**
+ * `fromDeb`: the upload is a .deb (packed or unpacked). Holding glibc's objects, it is the C library's own package
+ * (libc6, libc6-i386…), not an application that bundles them: re-packaging that is not supported (it would replace
+ * the loader and libc every other package runs on), and removing the files is no fix, so the message says so.
+ */
+export function bundledGlibc(entries: readonly InventoryEntry[], fromDeb = false): Problem[] {
   const found = entries.filter(isGlibc).map((e) => e.path);
   if (found.length === 0) return [];
+  if (fromDeb)
+    return [
+      {
+        severity: 'error',
+        code: 'BUNDLED_GLIBC',
+        message: `this .deb holds the C library itself (${found.join(', ')}): re-packaging the C library is not supported`,
+        hint: "Install the C library from Debian (libc6); pkgme re-packages applications and data, which depend on Debian's libc6.",
+      },
+    ];
   return [
     {
       severity: 'error',
@@ -84,9 +98,19 @@ export function unresolvedLibraries(
 
 /**
  * No executable: an error, unless the upload is a library or addon (an npm .node module, a plugin): shared
- * libraries and no executables is packaged without launchers, with a warning saying so.
+ * libraries and no executables is packaged without launchers, with a warning saying so. A .deb (`fromDeb`) is a
+ * package already, and fonts, documentation or Python modules are what many .debs hold: a warning too.
  */
-export function noExecutables(entries: readonly InventoryEntry[]): Problem {
+export function noExecutables(entries: readonly InventoryEntry[], fromDeb = false): Problem {
+  if (fromDeb) {
+    const files = entries.filter((e) => e.type === 'file').length;
+    return {
+      severity: 'warning',
+      code: 'NO_EXECUTABLES',
+      message: `no executables: a .deb of ${files} data ${files === 1 ? 'file' : 'files'} (fonts, documentation, modules…), re-packaged without launchers or desktop entry`,
+      hint: 'If it has a program, name it with --set executables=<path in the upload>.',
+    };
+  }
   const libs = entries.filter((e) => e.elf?.kind === 'shared-library').length;
   if (libs > 0)
     return {

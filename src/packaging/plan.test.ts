@@ -20,10 +20,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { binaryBackend } from '../backends/binary.ts';
+import { debBackend } from '../backends/deb.ts';
+import { openDebUpload } from '../backends/deb-unpack.ts';
 import type { Upload } from '../backends/types.ts';
 import { resolveFiles } from '../depdb/resolve/index.ts';
 import { localReader } from '../depdb/resolve/testing/memory-reader.ts';
 import { PkgmeError } from '../errors.ts';
+import { realDebs } from '../formats/deb/fixtures.ts';
 import { inventoryTree } from '../inspect/inventory.ts';
 import { cachedFixture, requireTools, run } from '../testing/env.ts';
 import { parseSetArgs } from './overrides.ts';
@@ -527,4 +530,47 @@ test('corrections reach the desktop entry (Exec, Categories, Comment) and the se
   const r = spawnSync('desktop-file-validate', [file], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.equal(r.stdout.trim(), '', r.stdout);
+});
+
+/** The plan of a real .deb as `pkgme package` makes it: unpacked, inspected by the deb backend. */
+async function debPlan(deb: string, backend?: string): Promise<PackagePlan> {
+  const { upload: u, cleanup } = await openDebUpload(deb);
+  try {
+    const info = await debBackend.info(u);
+    return planPackage(
+      {
+        fields: info.fields,
+        problems: info.problems,
+        releases: {},
+        upload: u,
+        ...(backend ? { backend } : {}),
+      },
+      { release: 'bookworm', env: {} },
+    );
+  } finally {
+    cleanup();
+  }
+}
+
+test('re-packaged data .debs (fonts, Python modules) warn of no executables; libc6 is refused as the C library', async (t) => {
+  if (!requireTools(t, ['apt-get', 'dpkg-deb'], 'apt dpkg')) return;
+  const debs = realDebs();
+  const find = (p: string) => debs.find((d) => d.split('/').pop()!.startsWith(`${p}_`))!;
+  for (const pkg of ['fonts-dejavu-core', 'python3-six'])
+    for (const backend of [undefined, 'deb']) {
+      const p = await debPlan(find(pkg), backend);
+      const ne = p.problems.find((x) => x.code === 'NO_EXECUTABLES');
+      assert.equal(ne?.severity, 'warning', `${pkg} (backend ${backend ?? 'from the fields'})`);
+      assert.match(ne.message, /a \.deb of \d+ data files/);
+      assert.deepEqual(codes(p, 'error'), [], pkg);
+      assert.equal(p.desktop, null);
+    }
+  const libc = await debPlan(find('libc6'));
+  const g = libc.problems.find((x) => x.code === 'BUNDLED_GLIBC');
+  assert.equal(g?.severity, 'error');
+  assert.match(g.message, /re-packaging the C library is not supported/);
+  assert.match(g.message, /libc\.so\.6/);
+  // The same files in a binary upload (backend given): the bundling message and its removal hint.
+  const asBinary = await debPlan(find('libc6'), 'binary');
+  assert.match(asBinary.problems.find((x) => x.code === 'BUNDLED_GLIBC')!.hint!, /^Remove them/);
 });

@@ -10,6 +10,7 @@
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONTROL_SOURCE } from '../backends/deb-control.ts';
 import type { Problem, Upload } from '../backends/types.ts';
 import type { ArchVerdict, ReleaseVerdict } from '../depdb/resolve/index.ts';
 import { PkgmeError } from '../errors.ts';
@@ -34,6 +35,17 @@ export interface PlanInput {
   problems: Problem[];
   releases: Record<string, ReleaseVerdict>;
   upload: Upload;
+  /** The backend that inspected the upload ('binary', 'deb'); see fromDeb for when it is not given. */
+  backend?: string;
+}
+
+/**
+ * Whether the upload is a .deb (packed, or the unpacked tree of one): the input's backend when given, else whether
+ * any guess came from a DEBIAN/control file, which only the deb backend reads.
+ */
+function fromDeb(input: PlanInput): boolean {
+  if (input.backend !== undefined) return input.backend === 'deb';
+  return Object.values(input.fields).some((g) => g.source === CONTROL_SOURCE);
 }
 
 export interface PlanOptions {
@@ -332,9 +344,10 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
     fields.executables?.confidence ?? 0.3,
   );
   // A packed .deb (root null) has no inventory: its backend vouches for its content.
-  if (executables.length === 0 && input.upload.root !== null) problems.push(noExecutables(entries));
+  const deb = fromDeb(input);
+  if (executables.length === 0 && input.upload.root !== null) problems.push(noExecutables(entries, deb));
   problems.push(...missingExecutables(input.upload.inventory.entries, executables));
-  problems.push(...bundledGlibc(entries));
+  problems.push(...bundledGlibc(entries, deb));
   problems.push(...brokenElf(entries, executables));
 
   const verdict = verdictFor(input, release, architecture.value);
