@@ -1,7 +1,7 @@
 /**
  * One `pkgme package --build` run in its own process, for the performance bench's wall time and peak RSS (measured
  * from outside with GNU time): packageUpload with the corpus store, no overrides. Prints
- * `{"ms": <packageUpload time>, "files": [...]}` on stdout.
+ * `{"ms": <packageUpload time>, "stages": {<stage>: ms}, "files": [...]}` on stdout.
  *
  *   node --import tsx bench/autopkg/package-one.ts UPLOAD OUT_DIR DB_DIR [RELEASE]
  */
