@@ -6,11 +6,12 @@
  * that give a license is printed.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { realDebs } from '../formats/deb/fixtures.ts';
-import { cacheDir, requireTools } from '../testing/env.ts';
+import { requireTools } from '../testing/env.ts';
+import { appDebs } from './deb-apps.fixture.ts';
 import { debBackend } from './deb.ts';
 import { openDebUpload } from './deb-unpack.ts';
 
@@ -32,9 +33,7 @@ function oracle(text: string): string | undefined {
 
 test('license and holder from the .deb’s own copyright file agree with its License field / license reference', async (t) => {
   if (!requireTools(t, ['dpkg-deb', 'apt-get'], 'dpkg apt')) return;
-  const apps = readdirSync(cacheDir('deb-apps'))
-    .filter((f) => f.endsWith('.deb'))
-    .map((f) => join(cacheDir('deb-apps'), f));
+  const apps = appDebs();
   const debs = [...realDebs(), ...apps];
   let found = 0;
   let compared = 0;

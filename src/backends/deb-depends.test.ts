@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
@@ -16,61 +16,16 @@ import { localReader } from '../depdb/resolve/testing/memory-reader.ts';
 import { parseRelations, type PackageAtom } from '../formats/relation/index.ts';
 import { realDebs } from '../formats/deb/fixtures.ts';
 import { inspectUpload } from '../inspect/inspect.ts';
-import { cacheDir, requireTools, run, withCacheLock } from '../testing/env.ts';
+import { requireTools, run } from '../testing/env.ts';
+import { APPS, appDebs } from './deb-apps.fixture.ts';
 import { isLibraryGroup } from './deb-control.ts';
 import type { DependsCheck } from './deb-depends.ts';
 import { debPlanParts } from './deb-plan.ts';
 import { openDebUpload } from './deb-unpack.ts';
 import { debBackend } from './deb.ts';
 
-/** Programs installed on the CI image (so their libraries' symbols files are in the local dpkg database). */
-const APPS = [
-  'jq',
-  'less',
-  'gzip',
-  'xz-utils',
-  'zstd',
-  'file',
-  'curl',
-  'bc',
-  'rsync',
-  'wget',
-  'sqlite3',
-  'lz4',
-  'patch',
-  'diffutils',
-  'tmux',
-  'grep',
-  'sed',
-  'bzip2',
-  'gpg',
-  'unzip',
-  'zip',
-  'make',
-];
-
 const tmp = mkdtempSync(join(tmpdir(), 'pkgme-debdepends-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** Downloads each app once (apt's candidate version) (into .cache/deb-apps), under the cache lock. */
-function appDebs(): string[] {
-  const dir = cacheDir('deb-apps');
-  const find = (p: string) => readdirSync(dir).find((f) => f.startsWith(`${p}_`) && f.endsWith('.deb'));
-  withCacheLock('deb-apps', () => {
-    const missing = APPS.filter((p) => find(p) === undefined);
-    if (missing.length === 0) return;
-    const work = join(dir, `.download-${process.pid}`);
-    mkdirSync(work, { recursive: true });
-    try {
-      const r = spawnSync('apt-get', ['download', '-q', ...missing], { cwd: work, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`apt-get download failed: ${r.stderr}`);
-      for (const f of readdirSync(work)) renameSync(join(work, f), join(dir, f));
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  });
-  return APPS.map((p) => join(dir, find(p)!));
-}
 
 const atomsOf = (text: string) =>
   parseRelations(text)
