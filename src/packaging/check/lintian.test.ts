@@ -4,17 +4,23 @@
  * JSON output of the same files (the oracle for the parser), and the docs table with the constant.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { repoRoot, requireTools } from '../../testing/env.ts';
+import { repoRoot, requireTools, run } from '../../testing/env.ts';
+import { compareVersions } from '../../formats/version/index.ts';
+import { STANDARDS_VERSIONS } from '../plan.ts';
 import { checkFixtures, FIXTURE_TOOLS } from './check.fixture.ts';
 import {
   ALLOWED_LINTIAN_WARNINGS,
   lintianArgs,
+  lintianPolicyVersion,
   lintianVerdict,
   parseLintianOutput,
+  readSourceTarget,
+  releaseAllowances,
   runLintian,
   type LintianCode,
 } from './lintian.ts';
@@ -155,4 +161,94 @@ test('docs/packaging.md lists exactly the allowed warnings, with their reasons',
   for (const m of section.matchAll(/^\|\s*`([a-z0-9-]+)`\s*\|\s*(.*?)\s*\|$/gm)) rows.set(m[1]!, m[2]!);
   assert.deepEqual([...rows.keys()].sort(), Object.keys(ALLOWED_LINTIAN_WARNINGS).sort());
   for (const [tag, why] of Object.entries(ALLOWED_LINTIAN_WARNINGS)) assert.equal(rows.get(tag), why, tag);
+});
+
+const tmp = mkdtempSync(join(tmpdir(), 'pkgme-lintian-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/**
+ * A small source package made by dpkg-source itself: `format` 3.0 (quilt) (with an .orig tarball) or 3.0 (native),
+ * its debian/changelog naming `dist`, its debian/control declaring Standards-Version `sv`.
+ */
+function sourcePackage(pkg: string, dist: string, sv: string, format: 'quilt' | 'native'): string {
+  const version = format === 'quilt' ? '1.0-1' : '1.0';
+  const top = join(tmp, pkg, `${pkg}-1.0`);
+  mkdirSync(join(top, 'debian', 'source'), { recursive: true });
+  writeFileSync(join(top, 'README'), 'A test program.\n');
+  if (format === 'quilt')
+    run('tar', ['-czf', `${pkg}_1.0.orig.tar.gz`, '--exclude=debian', `${pkg}-1.0`], { cwd: join(tmp, pkg) });
+  const d = join(top, 'debian');
+  writeFileSync(join(d, 'source', 'format'), `3.0 (${format})\n`);
+  writeFileSync(
+    join(d, 'changelog'),
+    `${pkg} (${version}) ${dist}; urgency=medium\n\n  * Test.\n\n -- Jane Doe <jane@example.org>  Mon, 01 Sep 2025 12:00:00 +0000\n`,
+  );
+  writeFileSync(join(d, 'rules'), '#!/usr/bin/make -f\n%:\n\tdh $@\n', { mode: 0o755 });
+  writeFileSync(
+    join(d, 'control'),
+    `Source: ${pkg}\nSection: utils\nPriority: optional\nMaintainer: Jane Doe <jane@example.org>\n` +
+      `Build-Depends: debhelper-compat (= 13)\nStandards-Version: ${sv}\nRules-Requires-Root: no\n\n` +
+      `Package: ${pkg}\nArchitecture: all\nDepends: \${misc:Depends}\nDescription: test program for lintian\n` +
+      ' It prints nothing at all and exists for a test.\n',
+  );
+  writeFileSync(
+    join(d, 'copyright'),
+    'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\n' +
+      'Copyright: 2025 Jane Doe\nLicense: MIT\n',
+  );
+  run('dpkg-source', ['-b', `${pkg}-1.0`], { cwd: join(tmp, pkg) });
+  return join(tmp, pkg, `${pkg}_${version}.dsc`);
+}
+
+test("newer-standards-version: allowed only for a release whose Policy is newer than this lintian's", async (t) => {
+  if (!requireTools(t, ['lintian', 'dpkg-source', 'tar'], 'lintian dpkg-dev tar')) return;
+  const known = lintianPolicyVersion();
+  assert.ok(known !== undefined, "lintian's debian-policy/releases.json is readable");
+  const newer = Object.entries(STANDARDS_VERSIONS).find(([, sv]) => compareVersions(sv, known) > 0);
+  if (newer === undefined) {
+    // A lintian as new as pkgme's newest release: nothing to allow, and nothing is.
+    for (const [rel, sv] of Object.entries(STANDARDS_VERSIONS))
+      assert.deepEqual(releaseAllowances({ source: 'x', standardsVersion: sv }, rel, known), []);
+    return;
+  }
+  const [release, sv] = newer;
+  const good = sourcePackage('svgood', release, sv, 'quilt');
+  const wrongRelease = sourcePackage('svwrongrel', 'bookworm', sv, 'quilt');
+  const notTheReleases = sourcePackage(
+    'svnotrel',
+    release,
+    `${sv.split('.').slice(0, 2).join('.')}.99`,
+    'native',
+  );
+  assert.deepEqual(await readSourceTarget(good), {
+    source: 'svgood',
+    standardsVersion: sv,
+    distribution: release,
+  });
+  assert.equal(
+    (await readSourceTarget(notTheReleases)).distribution,
+    release,
+    'native: the one tarball is read',
+  );
+
+  const r = await runLintian([good, wrongRelease, notTheReleases]);
+  const tagged = (list: string[], pkg: string) =>
+    list.filter((l) => l.startsWith(`W: ${pkg} source: newer-standards-version `));
+  // lintian itself raises the tag on all three; "current is" is the version lintianPolicyVersion read.
+  const hints = (r.details.hints as Array<{ package: string; tag: string; note: string }>).filter(
+    (h) => h.tag === 'newer-standards-version',
+  );
+  assert.deepEqual(hints.map((h) => h.package).sort(), ['svgood', 'svnotrel', 'svwrongrel']);
+  for (const h of hints)
+    assert.match(h.note, new RegExp(`\\(current is ${known.split('.').slice(0, 3).join('\\.')}\\)$`));
+  assert.equal(tagged(r.warnings, 'svgood').length, 1, r.warnings.join('\n'));
+  assert.match(tagged(r.warnings, 'svgood')[0]!, new RegExp(`allowed: the target release ${release} ships`));
+  assert.equal(tagged(r.errors, 'svgood').length, 0);
+  assert.equal(tagged(r.errors, 'svwrongrel').length, 1, 'a bookworm package has no newer Policy to declare');
+  assert.equal(tagged(r.errors, 'svnotrel').length, 1, "not the release's own Standards-Version");
+
+  // --release names the target when the changelog does not.
+  const r2 = await runLintian([wrongRelease], { release });
+  assert.equal(tagged(r2.warnings, 'svwrongrel').length, 1);
+  assert.equal(tagged(r2.errors, 'svwrongrel').length, 0);
 });

@@ -11,6 +11,12 @@
  * with the reason for each (a test keeps the two equal). I/P/X/C and overridden (O) or masked (M) hints are reported
  * in the details but do not fail the check: lintian's own --fail-on default ignores them too.
  */
+import { createReadStream, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readDsc } from '../../formats/dsc/read.ts';
+import { readTar } from '../../formats/tar/read.ts';
+import { compareVersions } from '../../formats/version/index.ts';
+import { STANDARDS_VERSIONS } from '../plan.ts';
 import type { CheckResult } from './index.ts';
 import { runTool, toolFailed } from './tool.ts';
 
@@ -77,10 +83,24 @@ export function formatHint(h: LintianHint): string {
   return `${h.code}: ${h.package}${type}: ${h.tag}${h.note ? ` ${h.note}` : ''}`;
 }
 
+/**
+ * A warning allowed for one source package only, because of its target release: `newer-standards-version` when the
+ * release's Policy is newer than the machine's lintian knows (releaseAllowances).
+ */
+export interface ReleaseAllowance {
+  /** The source package lintian names. */
+  package: string;
+  tag: string;
+  /** The hint's note must start with this ("4.7.2 (current is 4.6.2)" starts with "4.7.2 "). */
+  notePrefix: string;
+  reason: string;
+}
+
 /** Applies the verdict rule to parsed hints. */
 export function lintianVerdict(
   out: LintianOutput,
   allowed: readonly string[] = Object.keys(ALLOWED_LINTIAN_WARNINGS),
+  forRelease: readonly ReleaseAllowance[] = [],
 ): Pick<CheckResult, 'ok' | 'errors' | 'warnings'> {
   const allow = new Set(allowed);
   const errors: string[] = [];
@@ -88,11 +108,110 @@ export function lintianVerdict(
   for (const h of out.hints) {
     if (h.code === 'E') errors.push(formatHint(h));
     else if (h.code === 'W') {
+      const special = forRelease.find(
+        (a) =>
+          a.package === h.package &&
+          a.tag === h.tag &&
+          h.type === 'source' &&
+          h.note.startsWith(a.notePrefix),
+      );
       if (allow.has(h.tag)) warnings.push(formatHint(h));
+      else if (special !== undefined) warnings.push(`${formatHint(h)} (allowed: ${special.reason})`);
       else errors.push(`${formatHint(h)} (warning not in the allowed list of docs/packaging.md)`);
     }
   }
   return { ok: errors.length === 0, errors, warnings };
+}
+
+/**
+ * The newest Policy version the machine's lintian knows: the newest entry of its data/debian-policy/releases.json
+ * (the file its Standards-Version check reads; bookworm's lintian 2.116: 4.6.2.0). Undefined when unreadable.
+ */
+export function lintianPolicyVersion(
+  base = process.env.LINTIAN_BASE ?? '/usr/share/lintian',
+): string | undefined {
+  try {
+    const j = JSON.parse(readFileSync(join(base, 'data', 'debian-policy', 'releases.json'), 'utf8')) as {
+      releases?: Array<{ version?: unknown }>;
+    };
+    const versions = (j.releases ?? [])
+      .map((r) => r.version)
+      .filter((v): v is string => typeof v === 'string');
+    return versions.sort(compareVersions).at(-1);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SourceTarget {
+  /** The Source field of the .dsc. */
+  source: string;
+  standardsVersion?: string;
+  /** The first debian/changelog entry's first distribution ("trixie"), when the source tarball has one. */
+  distribution?: string;
+}
+
+/** A debian/changelog's first line: `pkg (version) dist [dist…]; urgency=…`. */
+const CHANGELOG_HEAD = /^\S+ \([^()\s]+\)\s+([a-z0-9][a-z0-9.+-]*)[^;]*;/;
+
+/** Thrown to stop reading a tarball once debian/changelog's head is read. */
+const FOUND = new Error('found');
+
+/**
+ * What lintian's Standards-Version check reads of a source package: the .dsc's Standards-Version and the
+ * distribution of debian/changelog's first entry, from the debian tarball beside the .dsc (3.0 quilt; the one
+ * tarball of a native package).
+ */
+export async function readSourceTarget(dscPath: string): Promise<SourceTarget> {
+  const dsc = await readDsc(dscPath);
+  const sv = dsc.fields.get('Standards-Version')?.trim();
+  const out: SourceTarget = { source: dsc.source, ...(sv ? { standardsVersion: sv } : {}) };
+  const names = dsc.files.map((f) => f.name);
+  const tarball =
+    names.find((n) => /\.debian\.tar\.[a-z0-9]+$/.test(n)) ??
+    names.find((n) => /\.tar\.[a-z0-9]+$/.test(n) && !/\.orig(-[\w-]+)?\.tar\./.test(n));
+  if (tarball === undefined) return out;
+  try {
+    await readTar(createReadStream(join(dirname(dscPath), tarball)), async (e, body) => {
+      if (e.type !== 'file' || !/^(\.\/)?([^/]+\/)?debian\/changelog$/.test(e.name)) return;
+      let head = '';
+      for await (const chunk of body) {
+        head += chunk.toString('utf8');
+        if (head.includes('\n') || head.length > 4096) break;
+      }
+      const m = CHANGELOG_HEAD.exec(head.split('\n')[0]!);
+      if (m) out.distribution = m[1]!;
+      throw FOUND;
+    });
+  } catch (err) {
+    if (err !== FOUND) throw err;
+  }
+  return out;
+}
+
+/**
+ * `newer-standards-version` is allowed for a source package exactly when it targets a release whose Policy is
+ * newer than the machine's lintian knows, and declares that release's own Standards-Version: pkgme writes the target
+ * release's debian-policy version (plan.ts STANDARDS_VERSIONS), which an older lintian (bookworm's knows 4.6.2)
+ * cannot know. Any other Standards-Version, or a release lintian is current for, keeps the tag an error.
+ */
+export function releaseAllowances(
+  target: SourceTarget,
+  release: string | undefined,
+  lintianKnows: string | undefined,
+): ReleaseAllowance[] {
+  const releaseSv = release === undefined ? undefined : STANDARDS_VERSIONS[release];
+  const sv = target.standardsVersion;
+  if (releaseSv === undefined || lintianKnows === undefined || sv === undefined) return [];
+  if (compareVersions(sv, releaseSv) !== 0 || compareVersions(releaseSv, lintianKnows) <= 0) return [];
+  return [
+    {
+      package: target.source,
+      tag: 'newer-standards-version',
+      notePrefix: `${sv} `,
+      reason: `the target release ${release} ships debian-policy ${releaseSv}, newer than this lintian knows (${lintianKnows})`,
+    },
+  ];
 }
 
 function countByCode(hints: LintianHint[]): Partial<Record<LintianCode, number>> {
@@ -124,11 +243,23 @@ export function lintianArgs(files: readonly string[]): string[] {
 /** lintian exits 0 (no error tag) or 2 (error tags, per --fail-on error); anything else is lintian failing. */
 const VERDICT_STATUSES = new Set([0, 2]);
 
-/** Runs lintian once on every given file (.deb, .dsc, .changes) and judges the result. */
+/**
+ * Runs lintian once on every given file (.deb, .dsc, .changes) and judges the result. The target release of each
+ * .dsc is `release` when given (pkgme check --release), else its changelog's distribution; see releaseAllowances.
+ */
 export async function runLintian(
   files: readonly string[],
-  opts: { allowed?: readonly string[]; timeoutMs?: number } = {},
+  opts: { allowed?: readonly string[]; timeoutMs?: number; release?: string } = {},
 ): Promise<CheckResult> {
+  const known = lintianPolicyVersion();
+  const forRelease: ReleaseAllowance[] = [];
+  const targets: Array<SourceTarget & { release?: string }> = [];
+  for (const f of files.filter((x) => x.endsWith('.dsc'))) {
+    const target = await readSourceTarget(f);
+    const release = opts.release ?? target.distribution;
+    targets.push({ ...target, ...(release !== undefined ? { release } : {}) });
+    forRelease.push(...releaseAllowances(target, release, known));
+  }
   const run = await runTool('lintian', lintianArgs(files), {
     pkg: 'lintian',
     timeoutMs: opts.timeoutMs ?? 10 * 60_000,
@@ -137,7 +268,7 @@ export async function runLintian(
   });
   if (run.status === null || !VERDICT_STATUSES.has(run.status)) throw toolFailed('lintian', run, 'lintian');
   const out = parseLintianOutput(run.stdout);
-  const verdict = lintianVerdict(out, opts.allowed);
+  const verdict = lintianVerdict(out, opts.allowed, forRelease);
   // Exit 2 with no E: line is fine when an error tag was overridden: with --show-overrides lintian 2.116 exits 2 for
   // those too (measured). Without either, lintian found errors we could not parse: never let that pass.
   if (run.status === 2 && !out.hints.some((h) => h.code === 'E' || h.code === 'O')) {
@@ -151,6 +282,9 @@ export async function runLintian(
     ...verdict,
     details: {
       files: [...files],
+      lintianPolicy: known ?? null,
+      targets,
+      allowedForRelease: forRelease,
       counts: countByCode(out.hints),
       hints: out.hints,
       unparsed: out.unparsed,
