@@ -13,11 +13,19 @@ if (!upload || !out || !db) throw new Error('usage: package-one.ts UPLOAD OUT_DI
 const { store, close } = await openStore(db);
 try {
   const t0 = performance.now();
-  const r = await packageUpload(upload, { out, build: true, store, release });
+  // Milliseconds spent in each stage (from its start to the next one's): where the time goes on a big upload.
+  const stages: Record<string, number> = {};
+  let current: { stage: string; at: number } | undefined;
+  const onProgress = (stage: string): void => {
+    const now = performance.now();
+    if (current) stages[current.stage] = now - current.at;
+    current = { stage, at: now };
+  };
+  const r = await packageUpload(upload, { out, build: true, store, release, onProgress });
   const ms = performance.now() - t0;
-  process.stdout.write(
-    JSON.stringify({ ms, files: r.files.map((f) => ({ kind: f.kind, size: f.size })) }) + '\n',
-  );
+  if (current) stages[current.stage] = performance.now() - current.at;
+  const files = r.files.map((f) => ({ kind: f.kind, size: f.size }));
+  process.stdout.write(JSON.stringify({ ms, stages, files }) + '\n');
 } finally {
   await close();
 }
