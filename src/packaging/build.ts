@@ -61,7 +61,7 @@ export interface BuiltDeb {
   installedSize: number;
   /** Entries of the data member (directories included). */
   dataEntries: number;
-  /** Where dpkg-buildpackage's .deb would differ (dh would add maintainer scripts pkgme does not write). */
+  /** Where dpkg-buildpackage's .deb would differ (a debian/rules that lets dh add maintainer scripts). */
   warnings: Problem[];
 }
 
@@ -376,11 +376,12 @@ export async function buildDeb(
       data: { entries },
       epoch: plan.date,
     });
-    const warnings: Problem[] = dhScriptSources(tree.keys()).map(({ command, path: p }) => ({
+    // pkgme's debian/rules overrides every such step; only a hand-made rules text can leave one running.
+    const warnings: Problem[] = dhScriptSources(tree.keys(), texts.rules).map(({ command, path: p }) => ({
       severity: 'warning',
       code: 'BUILD_DH_SCRIPTS_NOT_MIRRORED',
       message: `${command} would add maintainer scripts or dependencies for /${p}; the in-process .deb has none`,
-      hint: 'Build with dpkg-buildpackage from the source package to get them, or leave the file out of the upload.',
+      hint: `Override ${command} in debian/rules as pkgme's generated rules do, or leave the file out of the upload.`,
     }));
     return {
       path,

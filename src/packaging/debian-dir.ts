@@ -24,6 +24,7 @@ import {
   lintianOverrides,
   METAINFO_SOURCE_PATTERN,
   rules,
+  rulesLintianOverrides,
   type LintianFacts,
 } from './debian/index.ts';
 import { appRootOf } from './layout.ts';
@@ -192,25 +193,26 @@ export function lintianFacts(upload: Upload, layout: Layout): LintianFacts {
 }
 
 /**
- * debian/source/lintian-overrides: source-is-missing for each ELF file of the source tree. The upload is the
- * developer's finished build; its sources are not part of it, and pkgme packages the build as shipped.
+ * debian/source/lintian-overrides:
+ * - excessive-debhelper-overrides: debian/rules overrides 29 dh steps (lintian warns from 20), each one on purpose
+ *   and commented: nothing is built, stripped or rewritten, and no step may add a maintainer script.
+ * - source-is-missing for each ELF file of the source tree. The upload is the developer's finished build; its
+ *   sources are not part of it, and pkgme packages the build as shipped.
  */
-export function sourceLintianOverrides(
-  plan: PackagePlan,
-  upload: Upload,
-  layout: Layout,
-): string | undefined {
+export function sourceLintianOverrides(plan: PackagePlan, upload: Upload, layout: Layout): string {
   const paths = upload.inventory.entries
     .filter((e) => e.elf !== undefined || e.elfError !== undefined)
     .map((e) => (layout.appRoot === '' ? e.path : e.path.slice(layout.appRoot.length + 1)))
     .filter((p) => p !== '' && !p.startsWith('debian/'))
     .map((p) => p.replace(/[\s[\]]/g, '*'));
-  if (paths.length === 0 || plan.fixedPlacements !== undefined) return undefined;
-  return [
-    "# The upload is the developer's finished build: its sources are not part of it (pkgme packages binaries).",
-    ...paths.sort().map((p) => `${plan.package} source: source-is-missing [${p}]`),
-    '',
-  ].join('\n');
+  const out = rulesLintianOverrides(plan);
+  if (paths.length > 0 && plan.fixedPlacements === undefined) {
+    out.push(
+      "# The upload is the developer's finished build: its sources are not part of it (pkgme packages binaries).",
+      ...paths.sort().map((p) => `${plan.package} source: source-is-missing [${p}]`),
+    );
+  }
+  return out.join('\n') + '\n';
 }
 
 /** A metainfo pkgme wrote (it lives under debian/pkgme/usr/share/metainfo/ in the source package). */
@@ -221,9 +223,8 @@ function isGeneratedMetainfo(p: Placement): boolean {
 /** The debian/ texts from the generators of src/packaging/debian (what buildDeb and writeSource use by default). */
 export function debianTexts(plan: PackagePlan, upload: Upload, layout: Layout): DebianTexts {
   const overrides = lintianOverrides(plan, lintianFacts(upload, layout));
-  const sourceOverrides = sourceLintianOverrides(plan, upload, layout);
   return {
-    ...(sourceOverrides === undefined ? {} : { sourceLintianOverrides: sourceOverrides }),
+    sourceLintianOverrides: sourceLintianOverrides(plan, upload, layout),
     control: control(plan),
     changelog: changelog(plan),
     copyright: copyright(plan, { metainfo: layout.placements.some(isGeneratedMetainfo) }),

@@ -159,26 +159,63 @@ export async function gzip9n(input: { path: string } | { data: Uint8Array }, des
 }
 
 /**
- * dh commands that look at the package tree itself and then add maintainer scripts or ${misc:Depends} (debhelper
- * 13.11, compat 13), with the paths that wake them. The in-process build does not write maintainer scripts, so a
- * tree holding one of these (a re-packaged .deb with a systemd unit, say) builds differently under
- * dpkg-buildpackage; buildDeb reports it instead of hiding it. The application layout never produces these paths.
+ * dh commands that look at the package tree itself and then add maintainer scripts, triggers or ${misc:Depends}
+ * (debhelper 13.11, compat 13), with the paths that wake them. pkgme packages have no maintainer scripts, so the
+ * generated debian/rules overrides every one of them (debian/rules.ts; rules.test.ts finds them in debhelper's code)
+ * and the files are shipped as plain files. The layout tells the reviewer what that means for the package (a
+ * systemd unit is not enabled, say); buildDeb warns only when debian/rules was not pkgme's and runs one of them.
  */
 const SCRIPT_SOURCES: Array<[string, RegExp]> = [
   ['dh_installsystemd', /^(usr\/)?lib\/systemd\/system\/[^/]+\.(service|socket|timer|path|mount|target)$/],
+  ['dh_installsystemduser', /^usr\/lib\/systemd\/user\/[^/]+\.(service|socket|timer|path|target)$/],
   ['dh_installtmpfiles', /^(usr\/lib|etc)\/tmpfiles\.d\/[^/]+\.conf$/],
+  ['dh_installsysusers', /^usr\/lib\/sysusers\.d\/[^/]+\.conf$/],
   ['dh_installmodules', /^(usr\/)?lib\/modules\/.+\.ko(\.(gz|xz|zst))?$/],
   ['dh_installgsettings', /^usr\/share\/glib-2\.0\/schemas\/[^/]+\.gschema\.(xml|override)$/],
   ['dh_installinitramfs', /^usr\/share\/initramfs-tools\/hooks\/[^/]+$/],
   ['dh_installxfonts', /^usr\/share\/fonts\/X11\/[^/]+\/.+$/],
+  // dh_icons: an icon cache update for every theme but hicolor and gnome (dpkg triggers handle those).
+  ['dh_icons', /^usr\/share\/icons\/(?!hicolor\/|gnome\/)[^/]+\/.+\.(png|svg|xpm|icon)$/],
   ['dh_usrlocal', /^usr\/local\/.+$/],
 ];
 
-/** The dh commands (with one path each) that would add maintainer scripts or dependencies for these paths. */
-export function dhScriptSources(paths: Iterable<string>): Array<{ command: string; path: string }> {
+/** What each command's maintainer scripts would have done, for the reviewer. */
+const SCRIPT_EFFECT: Record<string, string> = {
+  dh_installsystemd: 'the unit is not enabled or started at install',
+  dh_installsystemduser: 'the user unit is not enabled at install',
+  dh_installtmpfiles: 'the tmpfiles.d entries are not created at install (only at the next boot)',
+  dh_installsysusers: 'the system users are not created at install (only at the next boot)',
+  dh_installmodules: 'depmod is not run at install',
+  dh_installgsettings: 'no gsettings backend is added to Depends',
+  dh_installinitramfs: 'the initramfs is not rebuilt at install',
+  dh_installxfonts: 'the X font indexes are not updated at install',
+  dh_icons: "the theme's icon cache is not updated at install",
+  dh_usrlocal: 'the /usr/local directories are shipped in the package instead of being made at install',
+};
+
+/**
+ * The dh commands (with one path each) that would add maintainer scripts or dependencies for these paths, minus
+ * those `rulesText` (debian/rules) overrides.
+ */
+export function dhScriptSources(
+  paths: Iterable<string>,
+  rulesText = '',
+): Array<{ command: string; path: string; effect: string }> {
   const found = new Map<string, string>();
   for (const p of paths) {
     for (const [command, re] of SCRIPT_SOURCES) if (!found.has(command) && re.test(p)) found.set(command, p);
   }
-  return [...found].map(([command, path]) => ({ command, path }));
+  return [...found]
+    .filter(([command]) => !overridden(rulesText, command))
+    .map(([command, path]) => ({ command, path, effect: SCRIPT_EFFECT[command]! }));
+}
+
+/** Whether debian/rules has an override target for `command` (on a target line, not in a comment). */
+function overridden(rulesText: string, command: string): boolean {
+  return rulesText
+    .split('\n')
+    .some(
+      (l) =>
+        !l.startsWith('#') && /:/.test(l) && l.split(':')[0]!.split(/\s+/).includes(`override_${command}`),
+    );
 }

@@ -13,8 +13,9 @@
  *     RPATH that no longer points there once the tree moves to /usr/lib/<package>. The dynamic loader searches
  *     none of these places, so without the wrapper the program would not start. The rule uses the resolver's own
  *     bundled-library search (src/depdb/resolve/upload.ts), so the Depends and the launcher agree.
- * - The desktop entry, AppStream metainfo, icons (hicolor) and man pages (section 1, compressed later by the build
- *   as dh_compress does) are added; a deb backend's fixed placements are shipped as they are.
+ * - The desktop entry, AppStream metainfo (named after its component id), icons (hicolor) and man pages (section 1,
+ *   compressed later by the build as dh_compress does: the upload's own page for a launcher when it ships one,
+ *   else the generated one) are added; a deb backend's fixed placements are shipped as they are.
  * - An upstream debian/ directory at the top of the tree is left out with a warning: dpkg-source replaces it with
  *   pkgme's own debian/, so a Debian builder could not ship it, and the in-process build must not either.
  */
@@ -25,7 +26,7 @@ import type { Problem, Upload } from '../backends/types.ts';
 import { readUpload, type UploadSet } from '../depdb/resolve/upload.ts';
 import type { UploadElf } from '../depdb/resolve/model.ts';
 import { metainfoPath } from './debian/metainfo.ts';
-import { dhLinkTarget } from './dh.ts';
+import { dhLinkTarget, dhScriptSources } from './dh.ts';
 import type { Layout, PackagePlan, Placement } from './types.ts';
 
 export type IconExtra = { to: string; data: Uint8Array } | { from: string; to: string };
@@ -287,6 +288,7 @@ export function planLayout(plan: PackagePlan, upload: Upload, extras: LayoutExtr
   for (const [cmd, roff] of Object.entries(extras.manpages ?? {})) {
     placements.push({ kind: 'generated', to: `/usr/share/man/man1/${cmd}.1`, mode: 0o644, data: roff });
   }
+  warnings.push(...scriptWarnings(placements));
   const seen = new Map<string, Placement>();
   for (const p of placements) {
     const before = seen.get(p.to);
@@ -302,6 +304,22 @@ export function planLayout(plan: PackagePlan, upload: Upload, extras: LayoutExtr
   }
   placements.sort((a, b) => Buffer.compare(Buffer.from(a.to), Buffer.from(b.to)));
   return { appDir, appRoot, placements, warnings, launchers };
+}
+
+/**
+ * pkgme packages have no maintainer scripts (debian/rules turns off every dh step that writes one): a shipped file
+ * that such a step would have acted on (a re-packaged .deb's systemd unit, say) is still shipped, and the reviewer
+ * is told what the missing script would have done.
+ */
+function scriptWarnings(placements: Placement[]): Problem[] {
+  return dhScriptSources(placements.map((p) => p.to.replace(/^\/+/, ''))).map(
+    ({ command, path, effect }) => ({
+      severity: 'warning',
+      code: 'LAYOUT_NO_MAINTAINER_SCRIPTS',
+      message: `/${path} is shipped without the maintainer scripts ${command} would add: ${effect}`,
+      hint: 'pkgme packages run nothing at install; do that step by hand after installing (e.g. systemctl enable --now for a unit).',
+    }),
+  );
 }
 
 function describe(p: Placement): string {

@@ -13,7 +13,7 @@ export {
   type CopyrightFacts,
 } from './copyright.ts';
 export { dep5License, isProprietary, COMMON_LICENSE_FILES, type Dep5License } from './licenses.ts';
-export { rules, RULES_MODE, sourceFormat } from './rules.ts';
+export { rules, rulesLintianOverrides, RULES_MODE, sourceFormat } from './rules.ts';
 export {
   metainfo,
   metainfoPath,

@@ -26,6 +26,7 @@ import {
   metainfo,
   metainfoPath,
   rules,
+  rulesLintianOverrides,
   sourceFormat,
 } from './index.ts';
 import { samplePlan } from './sample-plan.ts';
@@ -121,9 +122,13 @@ function sourcePackage(plan: PackagePlan, root: string, exe: Buffer, zlib: Buffe
   put(join(debian, 'pkgme', metainfoPath(plan)), metainfo(plan));
   put(
     join(debian, 'source/lintian-overrides'),
-    [...plan.executables.map((e) => e.split('/').slice(1).join('/')), BUNDLED]
-      .map((p) => `${plan.package} source: source-is-missing [${p}]\n`)
-      .join(''),
+    [
+      ...rulesLintianOverrides(plan),
+      ...[...plan.executables.map((e) => e.split('/').slice(1).join('/')), BUNDLED].map(
+        (p) => `${plan.package} source: source-is-missing [${p}]`,
+      ),
+      '',
+    ].join('\n'),
   );
   execFileSync('dpkg-source', ['-b', top], { cwd: root, stdio: 'pipe' });
   return top;

@@ -68,6 +68,42 @@ test('rules: dh runs every override target instead of the step it replaces, and 
   }
 });
 
+function dhSequence(dir: string): string[] {
+  return execFileSync('dh', ['binary', '--no-act'], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+    .split('\n')
+    .map((l) => l.trim().split(' ')[0]!)
+    .filter((l) => l.startsWith('dh_'));
+}
+
+/**
+ * The oracle is debhelper's own code: every step of the plain `dh binary` sequence whose program calls autoscript,
+ * autotrigger or adds to ${misc:Depends} must be overridden. Two are kept: dh_installdeb writes scripts only from
+ * debian/<package>.maintscript and friends, which pkgme never writes (and it makes DEBIAN/conffiles); dh_installdocs
+ * adds ${misc:Depends} only with --link-doc.
+ */
+test('rules: no step that can write maintainer scripts, triggers or ${misc:Depends} runs', (t) => {
+  if (!requireTools(t, ['dh', 'make'], 'debhelper')) return;
+  const dir = tree();
+  const ours = dhSequence(dir);
+  writeFileSync(join(dir, 'debian/rules'), '#!/usr/bin/make -f\n%:\n\tdh $@\n', { mode: RULES_MODE });
+  const plain = dhSequence(dir);
+  const writers = plain.filter((step) => {
+    const path = execFileSync('sh', ['-c', `command -v ${step}`], { encoding: 'utf8' }).trim();
+    const code = readFileSync(path, 'utf8');
+    return /\bautoscript\(|\bautotrigger\(|addsubstvar\([^,]+,\s*["']misc:/.test(code);
+  });
+  assert.ok(writers.includes('dh_installsystemd') && writers.length >= 10, writers.join(' '));
+  const running = writers.filter((s) => ours.includes(s));
+  assert.deepEqual(running, ['dh_installdocs', 'dh_installdeb']);
+  console.log(
+    `steps that can write maintainer scripts: ${writers.length}, overridden: ${writers.length - 2}`,
+  );
+});
+
 test('rules: dh_installchangelogs (kept) picks the upstream changelog that the in-process mirror picks', (t) => {
   if (!requireTools(t, ['dh_installchangelogs'], 'debhelper')) return;
   const dir = tree();

@@ -5,8 +5,10 @@
  * both agree. Each override carries its reason as a comment, since a reviewer reading the source package should
  * not have to guess why standard steps are off. Kept steps that matter: dh_install (debian/install), dh_installdocs
  * and dh_installchangelogs (copyright, changelog.Debian.gz, and an upstream CHANGELOG/CHANGES/HISTORY from the
- * upload root as /usr/share/doc/<package>/changelog: a copy, which the in-process build mirrors in dh.ts), dh_compress, dh_fixperms (the in-process build applies
- * the same modes), dh_lintian, dh_icons (a no-op for hicolor, which dpkg triggers handle), dh_gencontrol.
+ * upload root as /usr/share/doc/<package>/changelog: a copy, which the in-process build mirrors in dh.ts),
+ * dh_installman, dh_compress, dh_fixperms (the in-process build applies the same modes), dh_lintian, dh_installdeb
+ * (conffiles), dh_gencontrol. Every step that would write a maintainer script or trigger is off: pkgme packages
+ * have none (docs/packaging.md, "No maintainer scripts").
  */
 import type { PackagePlan } from '../types.ts';
 
@@ -49,6 +51,27 @@ const OVERRIDES: ReadonlyArray<[string, string[], string]> = [
     '',
   ],
   [
+    'override_dh_icons override_dh_installinit override_dh_installtmpfiles override_dh_installsystemd ' +
+      'override_dh_installsystemduser override_dh_installsysusers override_dh_installmodules ' +
+      'override_dh_installgsettings override_dh_installinitramfs override_dh_installxfonts override_dh_usrlocal',
+    [
+      "pkgme packages ship no maintainer scripts: uploaded code never runs at install, and a re-packaged .deb's",
+      'own scripts are dropped. These steps would add scripts, triggers or ${misc:Depends} for what the tree holds',
+      '(systemd units, tmpfiles.d, sysusers.d, kernel modules, gsettings schemas, initramfs hooks, X fonts, icon',
+      'themes, /usr/local); the files themselves are still shipped by dh_install, as they are.',
+    ],
+    '',
+  ],
+  [
+    'override_dh_installdebconf override_dh_installmenu override_dh_installcatalogs override_dh_installemacsen ' +
+      'override_dh_installwm override_dh_ucf override_dh_installalternatives',
+    [
+      'No maintainer scripts (see above): pkgme writes none of the debian/ files these steps read, and this keeps',
+      'it so if one is ever added.',
+    ],
+    '',
+  ],
+  [
     'override_dh_shlibdeps',
     [
       "Depends in debian/control come from pkgme's resolver (symbols, shlibs and Contents of the target release),",
@@ -75,6 +98,19 @@ export function rules(plan: Pick<PackagePlan, 'package'>): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+/**
+ * Lines for debian/source/lintian-overrides: lintian warns excessive-debhelper-overrides from 20 override targets,
+ * and rules() writes 29, each on purpose and commented in the file (nothing is configured, built, stripped or
+ * rewritten; no step may add a maintainer script).
+ */
+export function rulesLintianOverrides(plan: Pick<PackagePlan, 'package'>): string[] {
+  return [
+    '# Every override in debian/rules is on purpose and commented there: the upload is shipped as built (nothing is',
+    '# configured, built, stripped or rewritten) and no dh step may add a maintainer script.',
+    `${plan.package} source: excessive-debhelper-overrides *`,
+  ];
 }
 
 /** debian/rules must be executable: dpkg-buildpackage runs it directly. */
