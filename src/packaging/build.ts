@@ -8,7 +8,8 @@
  * binary sequence in order (install, installdocs, installchangelogs, installman, lintian, link, compress, fixperms,
  * installdeb, gencontrol, md5sums, builddeb); src/packaging/dh.ts holds each mirrored rule.
  */
-import { lstat, mkdtemp, readlink, rm, stat } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, readlink, rm, stat } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join, posix } from 'node:path';
@@ -32,6 +33,8 @@ import { debianTexts, extraConffiles } from './debian-dir.ts';
 import { appRootOf } from './layout.ts';
 import {
   dhCompresses,
+  dhManRecode,
+  dhRecodesManPage,
   dhScriptSources,
   dhLinkTarget,
   fixpermsMode,
@@ -184,11 +187,20 @@ function link(tree: Tree): void {
 async function compress(tree: Tree, pkg: string, scratch: string): Promise<void> {
   let n = 0;
   for (const [path, e] of [...tree]) {
-    if (e.type !== 'file' || !dhCompresses(path, fileSize(e), pkg)) continue;
+    if (e.type !== 'file') continue;
+    const page = dhRecodesManPage(path);
+    if (!page && !dhCompresses(path, fileSize(e), pkg)) continue;
     const out = join(scratch, `${n++}.gz`);
-    await gzip9n('content' in e ? { data: e.content } : { path: e.source }, out);
+    let input: { data: Uint8Array } | { path: string } =
+      'content' in e ? { data: e.content } : { path: e.source };
+    if (page) {
+      // dh_installman first (man-recode: a gzipped page comes out plain, re-encoded), then dh_compress.
+      const raw = 'content' in e ? e.content : await readFile(e.source);
+      input = { data: dhManRecode(path.endsWith('.gz') ? gunzipSync(raw) : raw) };
+    }
+    await gzip9n(input, out);
     tree.delete(path);
-    tree.set(`${path}.gz`, {
+    tree.set(`${path.replace(/\.gz$/, '')}.gz`, {
       type: 'file',
       mode: e.mode & ~0o111,
       source: out,

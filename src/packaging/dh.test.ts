@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { requireTools } from '../testing/env.ts';
-import { dhLinkTarget, fixpermsMode, gzip9n } from './dh.ts';
+import { dhLinkTarget, dhManRecode, fixpermsMode, gzip9n } from './dh.ts';
 
 /** All permission bits, each without and with every special bit (set-uid, set-gid, sticky). */
 const MODES = Array.from({ length: 0o1000 }, (_, m) => [m, m | 0o7000]).flat();
@@ -57,4 +57,24 @@ test('dhLinkTarget: relative inside one top directory, absolute across, self lin
   assert.equal(dhLinkTarget('/usr/lib/a/bin/l', '../share/../share/run.sh'), '../share/run.sh');
   assert.equal(dhLinkTarget('/usr/bin/x', '/etc/x'), '/etc/x');
   assert.equal(dhLinkTarget('/usr/lib/a/x', 'x'), undefined);
+});
+
+test('dhManRecode equals man-recode --to-code UTF-8 (as dh_installman runs it) on UTF-8, ASCII, Latin-1 and CP1252-ish pages', (t) => {
+  if (!requireTools(t, ['man-recode'], 'man-db')) return;
+  const dir = join(tmp, 'usr/share/man/man1');
+  mkdirSync(dir, { recursive: true });
+  const pages: Record<string, Buffer> = {
+    'utf8.1': Buffer.from('.TH U 1\n.SH NAME\nu \\- caf\u00e9 \u2014 na\u00efve\n', 'utf8'),
+    'ascii.1': Buffer.from('.TH A 1\n.SH NAME\na \\- plain\n'),
+    'latin1.1': Buffer.from('.TH L 1\n.SH NAME\nl \\- caf\u00e9 \u00fcber \u00bd\n', 'latin1'),
+    'high.1': Buffer.from([...Buffer.from('.TH H 1\n.SH NAME\nh \\- '), 0x80, 0x93, 0x9f, 0xa0, 0xff, 0x0a]),
+  };
+  const files = Object.entries(pages).map(([name, data]) => {
+    writeFileSync(join(dir, name), data);
+    return join(dir, name);
+  });
+  execFileSync('man-recode', ['--to-code', 'UTF-8', '--suffix', '.dh-new', ...files], { stdio: 'pipe' });
+  for (const [name, data] of Object.entries(pages)) {
+    assert.deepEqual(dhManRecode(data), readFileSync(join(dir, `${name}.dh-new`)), name);
+  }
 });

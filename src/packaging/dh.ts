@@ -116,6 +116,27 @@ export function dhCompresses(path: string, size: number, docPackage: string): bo
 }
 
 /**
+ * dh_installman's re-encoding, which runs on every regular file under usr/share/man (also those dh_install put
+ * there) through man-recode --to-code UTF-8: it decompresses a .gz page (dh_compress gzips it again with -9n), keeps
+ * a valid UTF-8 page byte for byte and reads any other page as ISO-8859-1, man-db's default for a man1/ directory
+ * without a language (measured with man-recode 2.11 on a UTF-8, an ASCII and a Latin-1 page). Pages with an Emacs
+ * `coding:` declaration are not mirrored (man-recode follows the declaration).
+ */
+export function dhManRecode(page: Buffer): Buffer {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(page);
+    return page;
+  } catch {
+    return Buffer.from(page.toString('latin1'), 'utf8');
+  }
+}
+
+/** Whether the regular file at `path` goes through dh_installman's re-encoding (a page, maybe gzipped). */
+export function dhRecodesManPage(path: string): boolean {
+  return path.startsWith('usr/share/man/') && (path.endsWith('.gz') || dhCompresses(path, 0, ''));
+}
+
+/**
  * dh_installchangelogs' upstream changelog: in the source tree's ".", "doc" and "docs" (in that order), the first
  * non-empty regular file named changelog, changes or history (case-insensitive), with no suffix, then .txt, .md,
  * .rst; within a directory the names are tried in sorted order, as perl's `sort glob("$dir/*")` (no dotfiles).

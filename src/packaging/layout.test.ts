@@ -140,3 +140,32 @@ test("the metainfo is installed under its component id; pkgme check's appstreamc
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("a launcher's man page is the upload's own when it ships one, else the generated one", async () => {
+  const { upload, cleanup } = await openFixture('nopath');
+  try {
+    const layout = planLayout(fixturePlan('nopath'), upload, fixtureExtras('nopath'));
+    const man = layout.placements.filter((p) => p.to.startsWith('/usr/share/man/'));
+    assert.deepEqual(man, [
+      { kind: 'upload', from: 'bundler-0.3/man/bundler-tool.1', to: '/usr/share/man/man1/bundler-tool.1' },
+      {
+        kind: 'upload',
+        from: 'bundler-0.3/share/man/man1/bundler.1.gz',
+        to: '/usr/share/man/man1/bundler.1.gz',
+      },
+    ]);
+  } finally {
+    cleanup();
+  }
+  const cli = await openFixture('cli');
+  try {
+    const layout = planLayout(fixturePlan('cli'), cli.upload, fixtureExtras('cli'));
+    const man = layout.placements.filter((p) => p.to.startsWith('/usr/share/man/'));
+    assert.deepEqual(
+      man.map((p) => [p.kind, p.to]),
+      [['generated', '/usr/share/man/man1/clitool.1']],
+    );
+  } finally {
+    cli.cleanup();
+  }
+});

@@ -125,6 +125,29 @@ function relToRoot(path: string, appRoot: string): string | undefined {
 }
 
 /**
+ * The upload's own section-1 man page for launcher `cmd`, if it ships one in the application tree:
+ * `…/man/man1/<cmd>.1` (share/man/man1 as installed by `make install`) or `…/man/<cmd>.1`, each also gzipped. It
+ * is the developer's documentation, so it wins over the page pkgme would generate from the plan. Several: a man1/
+ * directory first, then the shorter path, then byte order (deterministic).
+ */
+export function upstreamManpage(upload: Upload, appRoot: string, cmd: string): string | undefined {
+  const name = cmd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(?:^|/)man/(man1/)?${name}\\.1(?:\\.gz)?$`);
+  const found = upload.inventory.entries
+    .filter((e) => e.type === 'file')
+    .map((e) => ({ path: e.path, rel: relToRoot(e.path, appRoot) }))
+    .filter((e): e is { path: string; rel: string } => e.rel !== undefined && re.test(e.rel))
+    .map((e) => ({ path: e.path, rank: re.exec(e.rel)![1] !== undefined ? 0 : 1 }));
+  found.sort(
+    (a, b) =>
+      a.rank - b.rank ||
+      a.path.length - b.path.length ||
+      Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)),
+  );
+  return found[0]?.path;
+}
+
+/**
  * The directories (upload paths) whose libraries `exe` needs on LD_LIBRARY_PATH: every bundled library reached
  * from it whose edge was found beside the binary, by soname, or through an RPATH/RUNPATH without $ORIGIN.
  */
@@ -285,8 +308,16 @@ export function planLayout(plan: PackagePlan, upload: Upload, extras: LayoutExtr
       data: extras.metainfo,
     });
   }
-  for (const [cmd, roff] of Object.entries(extras.manpages ?? {})) {
-    placements.push({ kind: 'generated', to: `/usr/share/man/man1/${cmd}.1`, mode: 0o644, data: roff });
+  const generatedPages = extras.manpages ?? {};
+  for (const cmd of [...new Set([...Object.keys(launchers), ...Object.keys(generatedPages)])].sort()) {
+    const own = plan.fixedPlacements === undefined ? upstreamManpage(upload, appRoot, cmd) : undefined;
+    const roff = generatedPages[cmd];
+    if (own !== undefined) {
+      const to = `/usr/share/man/man1/${cmd}.1${own.endsWith('.gz') ? '.gz' : ''}`;
+      placements.push({ kind: 'upload', from: own, to });
+    } else if (roff !== undefined) {
+      placements.push({ kind: 'generated', to: `/usr/share/man/man1/${cmd}.1`, mode: 0o644, data: roff });
+    }
   }
   warnings.push(...scriptWarnings(placements));
   const seen = new Map<string, Placement>();

@@ -7,7 +7,8 @@
  *  - gui:     viewer-2.0.tar.xz — executable with RUNPATH $ORIGIN/../lib to a bundled library (+ dev symlink),
  *             a desktop entry, a 48x48 PNG icon, metainfo, and an upstream CHANGELOG.md (dh_installchangelogs picks it).
  *  - nopath:  bundler-0.3.tar.bz2 — bundled library beside the executable and a tool in a subdirectory, no RPATH:
- *             both launchers must be wrappers setting LD_LIBRARY_PATH.
+ *             both launchers must be wrappers setting LD_LIBRARY_PATH; the developer's own man pages
+ *             (share/man/man1/bundler.1.gz, man/bundler-tool.1 in Latin-1) win over generated ones.
  *  - data:    datapp-1.0 (a directory upload) — data files with odd modes (0600, 0700, 0444, executable .so/.js),
  *             symlinks of several shapes, two hard links (within a directory and across top directories), a name
  *             with a space, and an upstream debian/ directory that cannot ship.
@@ -173,6 +174,16 @@ function buildNopath(work: string, out: string): void {
     '-l:libhelp.so.2',
   ]);
   write(join(app, 'README.txt'), 'bundler\n');
+  // The developer's own man pages, which replace the generated ones: one gzipped by plain `gzip -1` (name and time
+  // stamp in the header, unlike dh_compress's -9n), one in Latin-1 (dh_installman re-encodes it to UTF-8).
+  const man1 = join(app, 'share', 'man', 'man1');
+  write(join(man1, 'bundler.1'), '.TH BUNDLER 1\n.SH NAME\nbundler \\- run a tool with a bundled library\n');
+  sh('touch', ['-d', '@1700000000', join(man1, 'bundler.1')]);
+  sh('gzip', ['-1', join(man1, 'bundler.1')]);
+  write(
+    join(app, 'man', 'bundler-tool.1'),
+    Buffer.from('.TH BUNDLER-TOOL 1\n.SH NAME\nbundler-tool \\- the caf\u00e9 tool\n', 'latin1'),
+  );
   tarball(work, 'bundler-0.3', join(out, 'bundler-0.3.tar.bz2'), '-j');
 }
 
@@ -213,7 +224,7 @@ export function fixtureDir(): string {
       buildData(join(dir, 'dir'));
       sh('rm', ['-rf', work, join(dir, 'dir', 'datapp.c')]);
     },
-    { version: '2' },
+    { version: '3' },
   );
 }
 
@@ -320,7 +331,16 @@ export function fixtureExtras(name: FixtureName): {
         metainfo: FIXTURE_METAINFO,
       };
     case 'nopath':
-      return { icons: [] };
+      // Generated pages for both launchers, as the pipeline makes them: the upload's own pages must win.
+      return {
+        icons: [],
+        manpages: Object.fromEntries(
+          ['bundler', 'bundler-tool'].map((c) => [
+            c,
+            `.TH ${c.toUpperCase()} 1\n.SH NAME\n${c} \\- generated\n`,
+          ]),
+        ),
+      };
     case 'data':
       return {
         icons: [{ to: '/usr/share/icons/hicolor/16x16/apps/datapp.png', data: solidPng(16, [1, 2, 3, 255]) }],
