@@ -25,22 +25,17 @@ import { debianTexts } from './debian-dir.ts';
 import { appRootOf, planLayout, type LayoutExtras } from './layout.ts';
 import type { Layout, PackagePlan } from './types.ts';
 import { writeSource } from './source.ts';
-import { FIXTURE_NAMES, fixtureExtras, fixturePlan, openFixture, type FixtureName } from './testing.ts';
+import {
+  debListing,
+  FIXTURE_NAMES,
+  fixtureExtras,
+  fixturePlan,
+  openFixture,
+  type FixtureName,
+} from './testing.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pkgme-build-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** `dpkg-deb -c` without the date and time columns (dpkg-deb clamps mtimes; both are SOURCE_DATE_EPOCH anyway). */
-function listing(deb: string): string[] {
-  return run('dpkg-deb', ['-c', deb])
-    .trimEnd()
-    .split('\n')
-    .map((l) => {
-      const [perm, owner, size, , , ...rest] = l.split(/\s+/);
-      return `${perm} ${owner} ${size} ${rest.join(' ')}`;
-    })
-    .sort();
-}
 
 function controlFields(deb: string): Record<string, string> {
   return parseDeb822(run('dpkg-deb', ['-f', deb]))[0]!.toJSON();
@@ -162,8 +157,8 @@ async function compareBuilds(
     assert.deepEqual(controlFields(deb.path), controlFields(theirs), `control fields of ${name}`);
     const order = (p: string) => Object.keys(controlFields(p)).join(' ');
     assert.equal(order(deb.path), order(theirs), `control field order of ${name}`);
-    const l1 = listing(deb.path);
-    assert.deepEqual(l1, listing(theirs), `data entries of ${name}`);
+    const l1 = debListing(deb.path);
+    assert.deepEqual(l1, debListing(theirs), `data entries of ${name}`);
     assert.equal(controlFile(deb.path, 'md5sums'), controlFile(theirs, 'md5sums'), `md5sums of ${name}`);
     assert.equal(
       controlFile(deb.path, 'conffiles'),

@@ -359,3 +359,15 @@ const FIXTURE_METAINFO = `<?xml version="1.0" encoding="UTF-8"?>
   <launchable type="desktop-id">viewer.desktop</launchable>
 </component>
 `;
+
+/** `dpkg-deb -c` lines without the date and time columns (dpkg-deb clamps mtimes), sorted: a .deb's data entries. */
+export function debListing(deb: string): string[] {
+  return execFileSync('dpkg-deb', ['-c', deb], { encoding: 'utf8' })
+    .trimEnd()
+    .split('\n')
+    .map((l) => {
+      const [perm, owner, size, , , ...rest] = l.split(/\s+/);
+      return `${perm} ${owner} ${size} ${rest.join(' ')}`;
+    })
+    .sort();
+}
