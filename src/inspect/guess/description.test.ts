@@ -16,6 +16,7 @@ import { debianApps } from './debian-apps.fixture.ts';
 import {
   guessDescription,
   isPointer,
+  parseManName,
   parseMetainfo,
   parseReadme,
   plainInline,
@@ -202,6 +203,8 @@ test('hostile metainfo and README: bounded time, no entity expansion', () => {
   parseMetainfo(`<description>${'<p>'.repeat(60_000)}</description>`);
   parseReadme(`${'**a _b ['.repeat(30_000)}`);
   parseReadme(`# t\n\n${'x '.repeat(100_000)}`);
+  parseManName(`.SH NAME\n${'\\f[x \\*( \\- '.repeat(30_000)}\n`);
+  parseManName(`.SH NAME\n${'a\n'.repeat(100_000)}`);
   const ms = Date.now() - started;
   console.log(`hostile inputs: ${ms} ms`);
   assert.ok(ms < 2000, `${ms} ms`);
@@ -290,31 +293,47 @@ test('no README of the machine gives a tagline or a description start that is a 
 });
 
 /** aria2's and btop's READMEs, as the Debian packages ship them (the two that went wrong in real pipeline runs). */
-function realReadmes(): { aria2: string; aria2rst: string; btop: string } {
-  const dir = cachedFixture('readmes-aria2-btop', (out) => {
-    const work = mkdtempSync(join(tmpdir(), 'pkgme-readmes-'));
-    try {
-      execFileSync('apt-get', ['download', 'aria2', 'btop'], { cwd: work, stdio: 'ignore' });
-      for (const deb of readdirSync(work).filter((f) => f.endsWith('.deb')))
-        execFileSync('dpkg-deb', ['-x', join(work, deb), join(work, 'x')]);
-      const doc = join(work, 'x', 'usr', 'share', 'doc');
-      writeFileSync(join(out, 'aria2-README'), readFileSync(join(doc, 'aria2', 'README')));
-      writeFileSync(
-        join(out, 'aria2-README.rst'),
-        gunzipSync(readFileSync(join(doc, 'aria2', 'README.rst.gz'))),
-      );
-      writeFileSync(join(out, 'btop-README.md'), gunzipSync(readFileSync(join(doc, 'btop', 'README.md.gz'))));
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  });
+function realReadmes(): { aria2: string; aria2rst: string; btop: string; aria2man: string } {
+  const dir = cachedFixture(
+    'readmes-aria2-btop',
+    (out) => {
+      const work = mkdtempSync(join(tmpdir(), 'pkgme-readmes-'));
+      try {
+        execFileSync('apt-get', ['download', 'aria2', 'btop'], { cwd: work, stdio: 'ignore' });
+        for (const deb of readdirSync(work).filter((f) => f.endsWith('.deb')))
+          execFileSync('dpkg-deb', ['-x', join(work, deb), join(work, 'x')]);
+        const doc = join(work, 'x', 'usr', 'share', 'doc');
+        writeFileSync(join(out, 'aria2-README'), readFileSync(join(doc, 'aria2', 'README')));
+        writeFileSync(
+          join(out, 'aria2-README.rst'),
+          gunzipSync(readFileSync(join(doc, 'aria2', 'README.rst.gz'))),
+        );
+        writeFileSync(
+          join(out, 'btop-README.md'),
+          gunzipSync(readFileSync(join(doc, 'btop', 'README.md.gz'))),
+        );
+        writeFileSync(
+          join(out, 'aria2c.1.gz'),
+          readFileSync(join(work, 'x', 'usr', 'share', 'man', 'man1', 'aria2c.1.gz')),
+        );
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+    { version: '2' },
+  );
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  return { aria2: read('aria2-README'), aria2rst: read('aria2-README.rst'), btop: read('btop-README.md') };
+  return {
+    aria2: read('aria2-README'),
+    aria2rst: read('aria2-README.rst'),
+    btop: read('btop-README.md'),
+    aria2man: join(dir, 'aria2c.1.gz'),
+  };
 }
 
 test('aria2 and btop: the pointer README is skipped, the Description/Introduction section is used', (t) => {
   if (!requireTools(t, ['apt-get', 'dpkg-deb'], 'apt dpkg')) return;
-  const { aria2, aria2rst, btop } = realReadmes();
+  const { aria2, aria2rst, btop, aria2man } = realReadmes();
   // "See README.rst" used to be aria2's summary, with "rst" as its description.
   assert.deepEqual(parseReadme(aria2, 'aria2'), { description: [] });
   const dir = join(tmp, 'aria2');
@@ -325,6 +344,19 @@ test('aria2 and btop: the pointer README is skipped, the Description/Introductio
   assert.equal(g.summary?.value, 'aria2 - The ultra fast download utility');
   assert.equal(g.summary?.source, 'file:README.rst');
   assert.match(g.description!.value, /^aria2 is a utility for downloading files\. The supported protocols/);
+  // The tarball a developer ships (bench/autopkg's aria2): the pointer README and the man page, whose NAME line
+  // is the tagline.
+  const shipped = join(tmp, 'aria2-shipped');
+  mkdirSync(join(shipped, 'share', 'man', 'man1'), { recursive: true });
+  writeFileSync(join(shipped, 'README'), aria2);
+  writeFileSync(join(shipped, 'share', 'man', 'man1', 'aria2c.1.gz'), readFileSync(aria2man));
+  const gs = guessDescription(shipped, inventoryTree(shipped).entries, {}, 'aria2');
+  assert.deepEqual(gs.summary, {
+    value: 'The ultra fast download utility',
+    source: 'file:share/man/man1/aria2c.1.gz',
+    confidence: 0.4,
+  });
+  assert.equal(gs.description, undefined);
   // btop's first prose was a news item ending in a URL; its "## Description" section is 40 blocks down.
   const b = parseReadme(btop, 'btop');
   assert.equal(
@@ -361,4 +393,44 @@ test('sentences end at a period and a capital, not in file names, URLs, versions
     assert.ok(isPointer(p), p);
   for (const p of ['A fast download utility', 'Resource monitor for Linux', 'Seemingly simple tools'])
     assert.ok(!isPointer(p), p);
+});
+
+test("man page NAME lines equal man-db's lexgrog on the machine's pages", (t) => {
+  if (!requireTools(t, ['lexgrog'], 'man-db')) return;
+  const pages: string[] = [];
+  for (const d of ['/usr/share/man/man1', '/usr/share/man/man8'])
+    try {
+      for (const f of readdirSync(d).sort()) pages.push(join(d, f));
+    } catch {
+      continue;
+    }
+  // Every 8th page, so the set is a few hundred across many packages (gcloud's thousands of generated pages,
+  // which lexgrog cannot parse, left out).
+  const sample = pages.filter((f) => !/\/gcloud_/.test(f)).filter((_, i) => i % 8 === 0);
+  const r = spawnSync('lexgrog', sample, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const theirs = new Map<string, string>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(.*?): "(.*)"$/.exec(line);
+    if (!m || theirs.has(m[1]!)) continue;
+    const dash = m[2]!.indexOf(' - ');
+    if (dash >= 0) theirs.set(m[1]!, squash(m[2]!.slice(dash + 3)));
+  }
+  let compared = 0;
+  const differ: string[] = [];
+  for (const f of sample) {
+    const want = theirs.get(f);
+    // lexgrog leaves groff's \f[CB] font escape in as "f[CB]": not an answer to compare with.
+    if (want === undefined || /\bf\[[A-Z]+\]/.test(want)) continue;
+    let bytes = readFileSync(f);
+    if (f.endsWith('.gz')) bytes = gunzipSync(bytes);
+    compared++;
+    const got = parseManName(bytes.toString('utf8'));
+    if (got !== want) differ.push(`${f}: ours "${got}", lexgrog "${want}"`);
+  }
+  console.log(
+    `man pages: ${sample.length} sampled, ${compared} compared with lexgrog, ${differ.length} differ`,
+  );
+  assert.deepEqual(differ, []);
+  assert.ok(sample.length === 0 || compared > sample.length / 2, `${compared} of ${sample.length}`);
+  assert.equal(parseManName('.TH X 1\n.Sh NAME\n.Nm x\n.Nd does \\fBthings\\fR\n'), 'does things');
 });

@@ -5,7 +5,8 @@
  *     written for software centres, so nearly as good (0.9);
  *  3. the README (README, README.md, README.txt, README.rst): the first heading or line as the tagline, the first
  *     paragraphs as the description, with Markdown/RST markup, badges and HTML removed (0.5 and 0.4: a README is
- *     written for another purpose, and often starts with installation notes).
+ *     written for another purpose, and often starts with installation notes);
+ *  4. a man page's NAME line (section 1, 6 or 8), for the tagline alone (0.4).
  *
  * The metainfo reader is a bounded text scan, not an XML parser: it reads at most MAX_TEXT_BYTES, looks only for
  * the untranslated <summary>, <description>, <p> and <li> elements, decodes only XML's five predefined entities and
@@ -15,6 +16,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { guess, type Guess } from './field.ts';
 import type { InventoryEntry } from '../inventory.ts';
 import type { MetadataFields } from './metadata.ts';
@@ -32,12 +34,12 @@ export interface DescriptionGuess {
 const METAINFO = /\.(metainfo|appdata)\.xml$/i;
 const README = /^readme(\.(md|markdown|txt|rst))?$/i;
 
-function readPrefix(path: string, max = MAX_TEXT_BYTES): string {
+function readBytes(path: string, max = MAX_TEXT_BYTES): Buffer {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(max);
     const n = readSync(fd, buf, 0, max, 0);
-    return buf.subarray(0, n).toString('utf8');
+    return buf.subarray(0, n);
   } finally {
     closeSync(fd);
   }
@@ -362,6 +364,72 @@ export function parseReadme(text: string, name?: string): ReadmeText {
   return { ...(tagline !== undefined && tagline !== '' ? { tagline } : {}), description: paras };
 }
 
+/** roff escapes a NAME line uses, as plain text; any other escape goes. */
+function unroff(line: string): string {
+  return line
+    .replace(/\\".*$/, '') // comment
+    .replace(/\\f(\[[^\]\s]{0,32}\]|\(..|.)/g, '') // font changes
+    .replace(/\\\((em|en|mi|hy)/g, '-')
+    .replace(/\\\((aq|cq)/g, "'")
+    .replace(/\\\(lq|\\\(rq|\\\(dq/g, '"')
+    .replace(/\\[-_]/g, '-')
+    .replace(/\\[e\\]/g, '\\')
+    .replace(/\\[ ~0]/g, ' ')
+    .replace(/\\[&|^%:)]/g, '')
+    .replace(/\\\*(\(Aq|\[Aq\])/g, "'") // pod2man's apostrophe string
+    .replace(/\\\*(\(L"|\(R"|\[L"\]|\[R"\])/g, '"')
+    .replace(/\\(\*|n)(\[[^\]\s]{0,32}\]|\(..|.)/g, '')
+    .replace(/\\\(../g, '')
+    .replace(/\\\[[^\]\s]{0,32}\]/g, '')
+    .replace(/\\(.)/g, '$1');
+}
+
+/**
+ * The one-line description of a man page's NAME section ("ls \- list directory contents" gives "list directory
+ * contents"), as man-db's lexgrog reads it for whatis (the test compares the two on the machine's pages): the text
+ * lines after `.SH NAME` up to the next request, or mdoc's `.Nd`. Written by the developer as a synopsis of the
+ * program, so it is a good tagline when no README or metainfo gives one (aria2's tarball: README says only
+ * "See README.rst", aria2c.1 says "The ultra fast download utility").
+ */
+export function parseManName(text: string): string | undefined {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const start = lines.findIndex((l) => /^\.S[Hh]\s+"?NAME"?\s*$/i.test(l.trim()));
+  if (start < 0) return undefined;
+  const got: string[] = [];
+  // Long enough for a NAME that lists many commands (openssl's pages list ~50, one per line).
+  for (const raw of lines.slice(start + 1, start + 200)) {
+    let l = raw.trim();
+    if (/^\.Nd\s/.test(l)) return squash(unroff(l.slice(3))) || undefined;
+    // A font macro's argument is text: ".B gpgtar" then "\- Encrypt or sign files".
+    const font = /^\.(B|I|BR|RB|IR|RI|BI|IB|SM)\s+(.*)$/.exec(l);
+    if (font) l = font[2]!.replace(/"/g, '');
+    if (/^[.']/.test(l)) {
+      if (/^[.']\s*(S[HhSs])\b/.test(l) || got.length > 0) break;
+      continue;
+    }
+    if (l === '') {
+      if (got.length > 0) break;
+      continue;
+    }
+    // A NAME line is short; a hostile page's one long line is cut before the escapes are read.
+    got.push(unroff(l.slice(0, 1000)));
+  }
+  const line = squash(got.join(' '));
+  const m = /\s-+\s+(.*)$/.exec(line);
+  const desc = m ? m[1]!.trim() : undefined;
+  return desc !== undefined && desc !== '' ? desc : undefined;
+}
+
+const MAN_PAGE = /(^|\/)man[168]\/[^/]+\.[168][a-z]*(\.gz)?$/;
+
+/** A text file, gunzipped when it is .gz (man pages usually are); at most MAX_TEXT_BYTES either way. */
+function readText(path: string): string {
+  const bytes = readBytes(path);
+  if (!path.endsWith('.gz')) return bytes.toString('utf8');
+  // A larger page (or a truncated read) throws, and the file is skipped like any unreadable one.
+  return gunzipSync(bytes, { maxOutputLength: MAX_TEXT_BYTES }).toString('utf8');
+}
+
 function cap(paras: string[]): string {
   const out: string[] = [];
   let total = 0;
@@ -397,6 +465,8 @@ export function guessDescription(
     match: (path: string) => boolean;
     read: (text: string) => ReadmeText;
     conf: [number, number];
+    /** Files this says are better come first (then by depth and path). */
+    better?: (path: string) => boolean;
   }> = [
     {
       match: (p) => METAINFO.test(p),
@@ -407,13 +477,25 @@ export function guessDescription(
       conf: [0.9, 0.9],
     },
     { match: (p) => README.test(basename(p)), read: (text) => parseReadme(text, name), conf: [0.4, 0.5] },
+    {
+      // A tagline only: the man page of the program named like the package first (aria2c.1 for aria2).
+      match: (p) => MAN_PAGE.test(p),
+      read: (text) => {
+        const t = parseManName(text);
+        return { ...(t !== undefined ? { tagline: t } : {}), description: [] };
+      },
+      conf: [0.4, 0],
+      better: (p) => name !== undefined && basename(p).toLowerCase().startsWith(name.toLowerCase()),
+    },
   ];
-  for (const { match, read, conf } of sources)
-    for (const e of files.filter((f) => match(f.path))) {
+  for (const { match, read, conf, better } of sources)
+    for (const e of files
+      .filter((f) => match(f.path))
+      .sort((a, b) => (better ? Number(better(b.path)) - Number(better(a.path)) : 0))) {
       if (out.summary && out.description) return out;
       let r: ReadmeText;
       try {
-        r = read(readPrefix(join(root, e.path)));
+        r = read(readText(join(root, e.path)));
       } catch {
         continue;
       }
