@@ -218,7 +218,9 @@ export const binaryBackend: Backend = {
       'heuristic:icon-plan',
       icons.placements.length ? 0.8 : 0.3,
     );
-    for (const w of icons.warnings) problems.push({ severity: 'warning', code: 'ICON', message: w });
+    // The typed issues carry the same codes and fixes the packaging stage reports (ICON_CORRUPT, ICON_TOO_LARGE…).
+    for (const i of icons.issues ?? [])
+      problems.push({ severity: 'warning', code: i.code, message: i.message, hint: i.hint });
 
     const summary = text.summary?.value ?? text.description?.value.split('\n')[0];
     fields.desktop = desktopEntry(

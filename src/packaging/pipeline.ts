@@ -155,7 +155,13 @@ export function planUpload(
   opts: Pick<PackageOptions, 'overrides' | 'release'> = {},
 ): PackagePlan {
   let plan = planPackage(
-    { fields: inspected.fields, problems: inspected.problems, releases: inspected.releases, upload },
+    {
+      fields: inspected.fields,
+      problems: inspected.problems,
+      releases: inspected.releases,
+      upload,
+      ...(inspected.backend !== null ? { backend: inspected.backend } : {}),
+    },
     {
       ...(opts.overrides ? { overrides: opts.overrides } : {}),
       ...(opts.release ? { release: opts.release } : {}),
@@ -164,6 +170,21 @@ export function planUpload(
   if (plan.uploadName === undefined) plan = { ...plan, uploadName: upload.name };
   if (inspected.backend === 'deb') plan = withDebParts(plan, upload, inspected);
   return plan;
+}
+
+/**
+ * Inspect already reported the icon header problems (binary backend) that iconFiles finds again while decoding: one
+ * entry per (code, message) keeps the report readable. In place, first occurrence kept.
+ */
+function dedupeProblems(problems: Problem[]): void {
+  const seen = new Set<string>();
+  const kept = problems.filter((p) => {
+    const key = `${p.code}\0${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  problems.splice(0, problems.length, ...kept);
 }
 
 /**
@@ -178,6 +199,7 @@ async function layoutFor(plan: PackagePlan, upload: Upload, problems: Problem[])
   if (plan.icon !== null) {
     const iconPlan = planIcons(root, upload.inventory.entries, plan.package, plan.icon);
     icons = await iconFiles(root, iconPlan, plan.icon, problems);
+    dedupeProblems(problems);
   }
   const manpages: Record<string, string> = {};
   for (const exe of plan.executables) manpages[basename(exe)] = manpage(plan, exe);

@@ -70,7 +70,13 @@ export async function checkPackage(opts: CheckOptions): Promise<CheckReport> {
   }
   const checks: CheckResult[] = [];
   const files = [opts.deb, opts.dsc].filter((f): f is string => f !== undefined);
-  checks.push(await runLintian(files, opts.allowedLintian ? { allowed: opts.allowedLintian } : {}));
+  checks.push(
+    await runLintian(files, {
+      ...(opts.allowedLintian ? { allowed: opts.allowedLintian } : {}),
+      // The target release decides whether newer-standards-version is expected (see lintian.ts).
+      ...(opts.release !== undefined ? { release: opts.release } : {}),
+    }),
+  );
   if (opts.deb) {
     const contents = await readDebContents(opts.deb, keep);
     checks.push(await checkDesktopEntries(contents));
