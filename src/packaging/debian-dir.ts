@@ -189,6 +189,14 @@ export function lintianFacts(upload: Upload, layout: Layout): LintianFacts {
     if (elf.stripped === false) facts.unstripped.push(p.to);
     if (elf.kind === 'shared-library' && elf.needed.length === 0) facts.libsWithoutNeeded.push(p.to);
   }
+  // Only a re-packaged .deb ships under /opt (its fixed placements): its top directories there get the documented
+  // dir-or-file-in-opt override.
+  const opt = new Set<string>();
+  for (const p of layout.placements) {
+    const m = /^\/opt\/([^/]+)/.exec(p.to);
+    if (m) opt.add(`/opt/${m[1]}`);
+  }
+  if (opt.size > 0) facts.optDirs = [...opt].sort();
   return facts;
 }
 

@@ -139,6 +139,9 @@ function withDebParts(plan: PackagePlan, upload: Upload, inspected: InspectResul
   return {
     ...plan,
     fixedPlacements: parts.fixedPlacements,
+    // The .deb's other relation fields and its conffiles go into debian/control and DEBIAN/conffiles.
+    ...(Object.keys(parts.relations).length > 0 ? { relations: parts.relations } : {}),
+    ...(parts.conffiles !== undefined ? { conffiles: parts.conffiles } : {}),
     depends: userDepends || typeof merged !== 'string' ? plan.depends : merged,
     fields,
     problems: [...plan.problems, ...parts.problems],

@@ -8,7 +8,7 @@
  * an empty or duplicated extended description, lines over 80 columns, unindented lists, stray ` .` lines).
  */
 import { Paragraph, formatDeb822 } from '../../formats/deb822/index.ts';
-import type { PackagePlan } from '../types.ts';
+import type { DebRelationField, PackagePlan } from '../types.ts';
 import { blocks, oneLine, truncateWords, width, wrap } from './text.ts';
 
 /** Columns of a Description line, its leading space included (lintian: extended-description-line-too-long). */
@@ -136,8 +136,25 @@ export function control(plan: PackagePlan): string {
   const binary = new Paragraph();
   binary.set('Package', plan.package);
   binary.set('Architecture', plan.architecture);
+  const rel = plan.relations ?? {};
+  const relation = (field: DebRelationField) => {
+    const v = oneLine(rel[field] ?? '');
+    if (v !== '') binary.set(field, v);
+  };
+  // A re-packaged .deb's own relations (Pre-Depends, Recommends, Conflicts…), in the order Debian writes them.
+  relation('Pre-Depends');
   const depends = oneLine(plan.depends);
   binary.set('Depends', depends === '' ? '${misc:Depends}' : `${depends}, \${misc:Depends}`);
+  for (const f of [
+    'Recommends',
+    'Suggests',
+    'Enhances',
+    'Breaks',
+    'Conflicts',
+    'Replaces',
+    'Provides',
+  ] as const)
+    relation(f);
   binary.set('Description', description(plan));
   return formatDeb822([source, binary]);
 }
