@@ -8,7 +8,7 @@
  *             a desktop entry, a 48x48 PNG icon, metainfo, and an upstream CHANGELOG.md (dh_installchangelogs picks it).
  *  - nopath:  bundler-0.3.tar.bz2 — bundled library beside the executable and a tool in a subdirectory, no RPATH:
  *             both launchers must be wrappers setting LD_LIBRARY_PATH; the developer's own man pages
- *             (share/man/man1/bundler.1.gz, man/bundler-tool.1 in Latin-1) win over generated ones.
+ *             (share/man/man1/bundler.1.gz in Latin-1, man/bundler-tool.1) win over generated ones.
  *  - data:    datapp-1.0 (a directory upload) — data files with odd modes (0600, 0700, 0444, executable .so/.js),
  *             symlinks of several shapes, two hard links (within a directory and across top directories), a name
  *             with a space, and an upstream debian/ directory that cannot ship.
@@ -174,15 +174,22 @@ function buildNopath(work: string, out: string): void {
     '-l:libhelp.so.2',
   ]);
   write(join(app, 'README.txt'), 'bundler\n');
-  // The developer's own man pages, which replace the generated ones: one gzipped by plain `gzip -1` (name and time
-  // stamp in the header, unlike dh_compress's -9n), one in Latin-1 (dh_installman re-encodes it to UTF-8).
+  // The developer's own man pages, which replace the generated ones: one in Latin-1 gzipped by plain `gzip -1`
+  // (name and time stamp in the header, unlike dh_compress's -9n; dh_installman re-encodes it to UTF-8), one plain
+  // UTF-8. (A plain Latin-1 file would also ship under /usr/lib/bundler, where lintian warns national-encoding.)
   const man1 = join(app, 'share', 'man', 'man1');
-  write(join(man1, 'bundler.1'), '.TH BUNDLER 1\n.SH NAME\nbundler \\- run a tool with a bundled library\n');
+  write(
+    join(man1, 'bundler.1'),
+    Buffer.from(
+      '.TH BUNDLER 1\n.SH NAME\nbundler \\- run a tool with a bundled library, caf\u00e9 style\n',
+      'latin1',
+    ),
+  );
   sh('touch', ['-d', '@1700000000', join(man1, 'bundler.1')]);
   sh('gzip', ['-1', join(man1, 'bundler.1')]);
   write(
     join(app, 'man', 'bundler-tool.1'),
-    Buffer.from('.TH BUNDLER-TOOL 1\n.SH NAME\nbundler-tool \\- the caf\u00e9 tool\n', 'latin1'),
+    '.TH BUNDLER-TOOL 1\n.SH NAME\nbundler-tool \\- the caf\u00e9 tool\n',
   );
   tarball(work, 'bundler-0.3', join(out, 'bundler-0.3.tar.bz2'), '-j');
 }
@@ -224,7 +231,7 @@ export function fixtureDir(): string {
       buildData(join(dir, 'dir'));
       sh('rm', ['-rf', work, join(dir, 'dir', 'datapp.c')]);
     },
-    { version: '3' },
+    { version: '4' },
   );
 }
 
