@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { requireTools } from '../testing/env.ts';
-import { dhLinkTarget, dhManRecode, fixpermsMode, gzip9n } from './dh.ts';
+import { rules } from './debian/rules.ts';
+import { dhLinkTarget, dhManRecode, dhScriptSources, fixpermsMode, gzip9n } from './dh.ts';
 
 /** All permission bits, each without and with every special bit (set-uid, set-gid, sticky). */
 const MODES = Array.from({ length: 0o1000 }, (_, m) => [m, m | 0o7000]).flat();
@@ -77,4 +78,23 @@ test('dhManRecode equals man-recode --to-code UTF-8 (as dh_installman runs it) o
   for (const [name, data] of Object.entries(pages)) {
     assert.deepEqual(dhManRecode(data), readFileSync(join(dir, `${name}.dh-new`)), name);
   }
+});
+
+test("dhScriptSources: the steps a tree wakes, minus those debian/rules overrides (pkgme's rules: all of them)", () => {
+  const tree = [
+    'lib/systemd/system/cron.service',
+    'usr/share/icons/Adwaita/16x16/apps/x.png',
+    'usr/share/icons/hicolor/16x16/apps/x.png',
+    'usr/local/share/x',
+  ];
+  assert.deepEqual(
+    dhScriptSources(tree).map((s) => s.command),
+    ['dh_installsystemd', 'dh_icons', 'dh_usrlocal'],
+  );
+  assert.deepEqual(dhScriptSources(tree, rules({ package: 'x' })), []);
+  const partial = '%:\n\tdh $@\n# override_dh_icons:\noverride_dh_usrlocal override_dh_strip:\n';
+  assert.deepEqual(
+    dhScriptSources(tree, partial).map((s) => s.command),
+    ['dh_installsystemd', 'dh_icons'],
+  );
 });
