@@ -475,7 +475,7 @@ test("no dependency data for the release: DEPENDS_UNKNOWN, unless a backend's ow
   );
   const e = none.problems.find((x) => x.code === 'DEPENDS_UNKNOWN');
   assert.equal(e?.severity, 'error');
-  assert.match(e.hint!, /pkgme depdb import --release trixie/);
+  assert.match(e.hint!, /pkgme depdb import --source --release trixie/);
   assert.equal(none.standardsVersion, '4.7.2');
   const own = planPackage(
     {

@@ -372,7 +372,7 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
       severity: 'error',
       code: 'DEPENDS_UNKNOWN',
       message: `no dependency data for ${release} (${architecture.value}): the package's Depends cannot be computed`,
-      hint: `Import the release (pkgme depdb import --release ${release}), choose an imported one with --release, or give --set depends=….`,
+      hint: `Import the release (pkgme depdb import --source --release ${release} from an apt repository of it, or pkgme depdb import --local for this machine's own), choose an imported one with --release, or give --set depends=….`,
     });
 
   const desktopText = executables.length > 0 ? str(fields.desktop) : undefined;
