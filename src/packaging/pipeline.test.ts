@@ -11,6 +11,8 @@ import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { PkgmeError } from '../errors.ts';
 import { requireTools, run } from '../testing/env.ts';
+import { checkAppstream, isAppstreamTreeFile, isMetainfo } from './check/appstream.ts';
+import { readDebContents } from './check/contents.ts';
 import { packageUpload, STAGES, type Stage } from './pipeline.ts';
 import { fixturePath } from './testing.ts';
 
@@ -92,4 +94,27 @@ test('a run that cannot finish leaves --out as it was', async (t) => {
     (err: unknown) => err instanceof PkgmeError && err.code === 'OUTPUT_INSIDE_UPLOAD',
   );
   assert.ok(!readdirSync(data).includes('out'));
+});
+
+test('a library/addon-only upload (an npm .node module): no AppStream metainfo, appstreamcli has nothing to reject', async (t) => {
+  if (!requireTools(t, ['gcc', 'dpkg-deb', 'appstreamcli'], 'gcc dpkg-dev appstream')) return;
+  const up = join(tmp, 'addon-up', 'addon-1.0');
+  mkdirSync(join(up, 'build', 'Release'), { recursive: true });
+  writeFileSync(join(tmp, 'addon.c'), 'int addon_init(void) { return 42; }\n');
+  run('gcc', ['-shared', '-fPIC', '-o', join(up, 'build', 'Release', 'addon.node'), join(tmp, 'addon.c')]);
+  writeFileSync(join(up, 'README'), 'An addon for Node.js that answers 42.\n');
+  const r = await packageUpload(up, {
+    out: join(tmp, 'addon-out'),
+    build: true,
+    overrides: { depends: 'libc6 (>= 2.34)', license: 'MIT' },
+  });
+  const warning = r.plan.problems.find((p) => p.code === 'NO_EXECUTABLES');
+  assert.equal(warning?.severity, 'warning');
+  assert.match(warning!.message, /library\/addon without launchers or AppStream metainfo/);
+  const deb = r.files.find((f) => f.kind === 'deb')!.path;
+  const contents = await readDebContents(deb, (p) => isAppstreamTreeFile(p));
+  assert.deepEqual([...contents.files.keys()].filter(isMetainfo), []);
+  // The oracle: before, the generated console-application failed validate with console-app-no-binary.
+  const check = await checkAppstream(contents);
+  assert.equal(check.ok, true, check.errors.join('\n'));
 });

@@ -32,6 +32,7 @@ import { planIcons } from '../inspect/guess/icons.ts';
 import { inspectOpened, openUpload, type InspectResult } from '../inspect/inspect.ts';
 import { buildDeb } from './build.ts';
 import { manpage, metainfo } from './debian/index.ts';
+import { wantsMetainfo } from './debian/metainfo.ts';
 import { debianTexts } from './debian-dir.ts';
 import { iconFiles, type IconFile } from './icons.ts';
 import { planLayout, type PlannedLayout } from './layout.ts';
@@ -206,7 +207,11 @@ async function layoutFor(plan: PackagePlan, upload: Upload, problems: Problem[])
   }
   const manpages: Record<string, string> = {};
   for (const exe of plan.executables) manpages[basename(exe)] = manpage(plan, exe);
-  return planLayout(plan, upload, { icons, metainfo: metainfo(plan), manpages });
+  return planLayout(plan, upload, {
+    icons,
+    ...(wantsMetainfo(plan) ? { metainfo: metainfo(plan) } : {}),
+    manpages,
+  });
 }
 
 /** The outputs written into the private directory, by kind, with size and sha256 (the report comes later). */

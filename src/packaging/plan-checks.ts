@@ -116,7 +116,7 @@ export function noExecutables(entries: readonly InventoryEntry[], fromDeb = fals
     return {
       severity: 'warning',
       code: 'NO_EXECUTABLES',
-      message: `no executables: ${libs} shared ${libs === 1 ? 'library' : 'libraries'}, packaged as a library/addon without launchers`,
+      message: `no executables: ${libs} shared ${libs === 1 ? 'library' : 'libraries'}, packaged as a library/addon without launchers or AppStream metainfo`,
       hint: 'If the application has an executable (a script, say), name it with --set executables=<path in the upload>.',
     };
   const elves = entries.filter((e) => e.elf !== undefined).length;

@@ -189,6 +189,18 @@ function descriptionXml(plan: Pick<PackagePlan, 'description' | 'summary' | 'pac
   return out;
 }
 
+/**
+ * Whether the package gets a generated metainfo at all. AppStream describes software a user can launch: a
+ * desktop-application needs its desktop entry, a console-application the binaries it provides (without one,
+ * `appstreamcli validate` fails with console-app-no-binary). A library/addon-only upload (npm .node modules,
+ * plugins) has neither, and no other component type fits it: `generic` is not shown by software centres and
+ * `addon` needs the id of the application it extends, which pkgme cannot know. So it gets none (planPackage warns
+ * NO_EXECUTABLES, naming this).
+ */
+export function wantsMetainfo(plan: Pick<PackagePlan, 'desktop' | 'executables'>): boolean {
+  return plan.desktop !== null || launcherNames(plan).length > 0;
+}
+
 export function metainfo(plan: PackagePlan): string {
   const desktop = plan.desktop !== null;
   const license = isProprietary(plan.license) ? 'LicenseRef-proprietary' : oneLine(plan.license);
