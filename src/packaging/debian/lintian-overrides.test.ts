@@ -4,11 +4,15 @@
  * That lintian really uses these lines is checked in lintian.test.ts.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from '../../testing/env.ts';
-import { ALLOWED_TAGS, lintianOverrides, NO_FACTS } from './lintian-overrides.ts';
+import { inventoryTree } from '../../inspect/inventory.ts';
+import { repoRoot, requireTools, run } from '../../testing/env.ts';
+import { lintianArgs, parseLintianOutput } from '../check/lintian.ts';
+import { ALLOWED_TAGS, elfFacts, lintianOverrides, NO_FACTS } from './lintian-overrides.ts';
 
 test('lintian overrides: nothing to override gives an empty file', () => {
   assert.equal(lintianOverrides({ package: 'p' }, NO_FACTS), '');
@@ -52,4 +56,70 @@ test('docs/packaging.md "lintian: allowed tags" lists exactly ALLOWED_TAGS', () 
   const section = doc.slice(start, end < 0 ? undefined : end);
   const tags = [...section.matchAll(/^\| `([a-z0-9-]+)` +\|/gm)].map((m) => m[1]!);
   assert.deepEqual(tags.sort(), Object.keys(ALLOWED_TAGS).sort());
+});
+
+/**
+ * The developer's build as shipped, judged by lintian itself: a non-PIE executable (gcc -no-pie: GHC, Free Pascal),
+ * a static one (gcc -static: Go, esbuild) and a library holding zlib's version string (a bundled copy) under
+ * /usr/lib/p, in a dpkg-deb-built .deb with the overrides elfFacts gives from the inventory's ELF headers.
+ */
+test('lintian: statically-linked-binary, hardening-no-pie and embedded-library of the upload tree are overridden', (t) => {
+  if (!requireTools(t, ['gcc', 'dpkg-deb', 'lintian'], 'gcc libc6-dev dpkg lintian')) return;
+  const tmp = mkdtempSync(join(tmpdir(), 'pkgme-lo-'));
+  try {
+    const root = join(tmp, 'root');
+    const bin = join(root, 'usr/lib/p/bin');
+    mkdirSync(bin, { recursive: true });
+    mkdirSync(join(root, 'usr/lib/p/lib'), { recursive: true });
+    mkdirSync(join(root, 'DEBIAN'));
+    writeFileSync(join(tmp, 'm.c'), '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n');
+    writeFileSync(
+      join(tmp, 'z.c'),
+      '__attribute__((used)) const char z_copyright[] = " inflate 1.2.13 Copyright 1995-2022 Mark Adler ";\n',
+    );
+    run('gcc', ['-O2', '-no-pie', '-o', join(bin, 'nopie'), join(tmp, 'm.c')]);
+    run('gcc', ['-O2', '-static', '-o', join(bin, 'static'), join(tmp, 'm.c')]);
+    run('gcc', ['-shared', '-fPIC', '-o', join(root, 'usr/lib/p/lib/libbundled.so'), join(tmp, 'z.c')]);
+    const shipped = inventoryTree(root)
+      .entries.filter((e) => e.elf !== undefined && e.path.startsWith('usr/'))
+      .map((e) => ({ to: `/${e.path}`, elf: e.elf! }));
+    const facts = elfFacts(shipped, '/usr/lib/p');
+    assert.deepEqual(facts, {
+      staticExecutables: ['/usr/lib/p/bin/static'],
+      nonPieExecutables: ['/usr/lib/p/bin/nopie'],
+      uploadTree: '/usr/lib/p',
+    });
+    mkdirSync(join(root, 'usr/share/lintian/overrides'), { recursive: true });
+    writeFileSync(
+      join(root, 'usr/share/lintian/overrides/p'),
+      lintianOverrides({ package: 'p' }, { ...NO_FACTS, ...facts }),
+    );
+    writeFileSync(
+      join(root, 'DEBIAN/control'),
+      'Package: p\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: A B <a@b.org>\nDescription: test\n test\n',
+    );
+    const deb = join(tmp, 'p.deb');
+    run('dpkg-deb', ['--root-owner-group', '-Zgzip', '-b', root, deb]);
+    const out = spawnSync('lintian', lintianArgs([deb]), { encoding: 'utf8' });
+    const hints = parseLintianOutput(out.stdout).hints;
+    const ours = ['statically-linked-binary', 'hardening-no-pie', 'embedded-library'];
+    // Without the overrides lintian reports them as E/W (checked by the 'O' lines: each was found, then overridden).
+    assert.deepEqual(
+      hints
+        .filter((h) => ours.includes(h.tag))
+        .map((h) => `${h.code} ${h.tag} ${h.note}`)
+        .sort(),
+      [
+        'O embedded-library zlib [usr/lib/p/lib/libbundled.so]',
+        'O hardening-no-pie [usr/lib/p/bin/nopie]',
+        'O statically-linked-binary [usr/lib/p/bin/static]',
+      ],
+    );
+    assert.deepEqual(
+      hints.filter((h) => h.tag === 'unused-override' || h.tag === 'mismatched-override'),
+      [],
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -10,6 +10,7 @@
  * here), matched `<tag> <path>` contexts, so these lines would not silence it and `pkgme check` there would fail on
  * unstripped-binary-or-object: run checks with bookworm's lintian or later.
  */
+import type { ElfSummary } from '../../inspect/inventory.ts';
 import type { PackagePlan } from '../types.ts';
 
 /** What the inventory knows about the files the package ships (paths inside the package, with or without `/`). */
@@ -25,6 +26,37 @@ export interface LintianFacts {
    * file below them is lintian's error dir-or-file-in-opt. Never set for pkgme's own layout (/usr/lib/<package>).
    */
   optDirs?: string[];
+  /**
+   * ELF executables of type EXEC with no DT_NEEDED (Go, esbuild, musl-static builds): lintian's error
+   * statically-linked-binary (Check/Binaries/Static.pm: not "shared object"/"pie executable" to file(1), no NEEDED).
+   */
+  staticExecutables?: string[];
+  /**
+   * ELF executables of type EXEC that do have DT_NEEDED (GHC, Free Pascal builds): lintian's warning
+   * hardening-no-pie (Check/Binaries/Hardening.pm only looks at dynamically linked files).
+   */
+  nonPieExecutables?: string[];
+  /**
+   * The directory of the upload's tree (/usr/lib/<package>) when it ships ELF files: lintian's embedded-library
+   * matches strings of any library (libraw in darktable, libyaml in turbo, libvips beside sharp) in any ELF file, so
+   * the override covers every library (context `*`) for files below it.
+   */
+  uploadTree?: string;
+}
+
+/** The lintian facts that follow from a shipped ELF file's header alone, as lintian's checks decide them. */
+export function elfFacts(
+  files: ReadonlyArray<{ to: string; elf: Pick<ElfSummary, 'kind' | 'needed'> }>,
+  appDir: string,
+): Required<Pick<LintianFacts, 'staticExecutables' | 'nonPieExecutables'>> &
+  Pick<LintianFacts, 'uploadTree'> {
+  const exec = files.filter((f) => f.elf.kind === 'executable');
+  const tree = appDir.replace(/\/+$/, '');
+  return {
+    staticExecutables: exec.filter((f) => f.elf.needed.length === 0).map((f) => f.to),
+    nonPieExecutables: exec.filter((f) => f.elf.needed.length > 0).map((f) => f.to),
+    ...(files.some((f) => f.to.startsWith(`${tree}/`)) ? { uploadTree: tree } : {}),
+  };
 }
 
 export const NO_FACTS: LintianFacts = { unstripped: [], libsWithoutNeeded: [], embeddedLibraries: [] };
@@ -39,6 +71,10 @@ export const ALLOWED_TAGS = {
     'The developer bundles this library with the application in /usr/lib/<package>; pkgme packages the build as shipped.',
   'dir-or-file-in-opt':
     "A re-packaged vendor .deb keeps its /opt tree: the vendor's program depends on its own location.",
+  'statically-linked-binary':
+    "The developer's executable is statically linked as built (Go, esbuild, musl); pkgme packages the build as shipped.",
+  'hardening-no-pie':
+    "The developer's executable is not position-independent as built (GHC, Free Pascal); pkgme never rebuilds uploaded code.",
 } as const;
 export type AllowedTag = keyof typeof ALLOWED_TAGS;
 
@@ -54,9 +90,12 @@ export function lintianOverrides(plan: Pick<PackagePlan, 'package'>, facts: Lint
     [
       'embedded-library',
       [
-        ...new Set(
-          facts.embeddedLibraries.map((e) => `${e.library.replace(/\s+/g, '')} [${pointer(e.path)}]`),
-        ),
+        ...new Set([
+          ...facts.embeddedLibraries.map((e) => `${e.library.replace(/\s+/g, '')} [${pointer(e.path)}]`),
+          ...(facts.uploadTree !== undefined
+            ? [`* [${pointer(facts.uploadTree).replace(/\/+$/, '')}/*]`]
+            : []),
+        ]),
       ].sort(),
     ],
     // One pattern per directory: lintian points at every file and directory below it.
@@ -64,6 +103,8 @@ export function lintianOverrides(plan: Pick<PackagePlan, 'package'>, facts: Lint
       'dir-or-file-in-opt',
       [...new Set((facts.optDirs ?? []).map((d) => `${pointer(d).replace(/\/+$/, '')}/*`))].sort(),
     ],
+    ['statically-linked-binary', [...new Set((facts.staticExecutables ?? []).map(pointer))].sort()],
+    ['hardening-no-pie', [...new Set((facts.nonPieExecutables ?? []).map(pointer))].sort()],
   ];
   const out: string[] = [];
   for (const [tag, items] of groups) {
