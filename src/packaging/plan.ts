@@ -27,6 +27,7 @@ import {
   unresolvedLibraries,
 } from './plan-checks.ts';
 import { finalDesktop } from './plan-desktop.ts';
+import { sensibleUsers, withSensibleUtils } from './plan-sensible.ts';
 import { cleanDescription, cleanSynopsis, fallbackSynopsis } from './plan-text.ts';
 import type { Overrides, PackagePlan } from './types.ts';
 
@@ -362,6 +363,13 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
   // deb backend reports that as DEPENDS_NOT_RECHECKED.
   const backendDepends = dependsOverridden || verdict !== undefined ? undefined : str(fields.depends);
   if (backendDepends !== undefined) depends = backendDepends;
+  if (input.upload.root !== null && !deb) {
+    const sensible = withSensibleUtils(depends, sensibleUsers(input.upload.root, entries), dependsOverridden);
+    if (sensible.depends !== depends && decided.depends !== undefined)
+      decided.depends = { ...decided.depends, value: sensible.depends };
+    depends = sensible.depends;
+    problems.push(...sensible.problems);
+  }
   if (verdict !== undefined) problems.push(...unresolvedLibraries(verdict, release, dependsOverridden));
   else if (
     !dependsOverridden &&
