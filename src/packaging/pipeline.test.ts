@@ -118,3 +118,27 @@ test('a library/addon-only upload (an npm .node module): no AppStream metainfo, 
   const check = await checkAppstream(contents);
   assert.equal(check.ok, true, check.errors.join('\n'));
 });
+
+test('two executables with one base name (git: bin/git and lib/git-core/git): one launcher, the shallower', async (t) => {
+  if (!requireTools(t, ['gcc', 'dpkg-deb'], 'gcc dpkg-dev')) return;
+  const up = join(tmp, 'git-up', 'git-2.39');
+  mkdirSync(join(up, 'bin'), { recursive: true });
+  mkdirSync(join(up, 'lib', 'git-core'), { recursive: true });
+  writeFileSync(join(tmp, 'git.c'), 'int main(void) { return 0; }\n');
+  run('gcc', ['-o', join(up, 'bin', 'git'), join(tmp, 'git.c')]);
+  run('gcc', ['-o', join(up, 'lib', 'git-core', 'git'), join(tmp, 'git.c')]);
+  run('gcc', ['-o', join(up, 'lib', 'git-core', 'git-shell'), join(tmp, 'git.c')]);
+  const r = await packageUpload(up, {
+    out: join(tmp, 'git-out'),
+    build: true,
+    overrides: { depends: 'libc6 (>= 2.34)', license: 'MIT' },
+  });
+  assert.deepEqual(r.plan.executables, ['bin/git', 'lib/git-core/git-shell']);
+  const deb = r.files.find((f) => f.kind === 'deb')!.path;
+  // dpkg-deb -c lines end with `./usr/bin/git -> /usr/lib/git/bin/git` for a launcher symlink.
+  const launchers = run('dpkg-deb', ['-c', deb])
+    .split('\n')
+    .map((l) => /\s(\.\/usr\/bin\/\S+)/.exec(l)?.[1])
+    .filter((p) => p !== undefined && p !== './usr/bin/');
+  assert.deepEqual(launchers.sort(), ['./usr/bin/git', './usr/bin/git-shell']);
+});
