@@ -4,8 +4,8 @@
  * in Perl, on the parsed field. Fixed cases plus fast-check plans with odd text.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -130,4 +130,46 @@ test('control: 300 odd plans parse with Dpkg::Control::Info and raise no lintian
     assert.equal(r.binary.Package, plan.package);
     assert.equal(r.source.Source, plan.package);
   });
+});
+
+/** Descriptions that once gave lintian's description-contains-invalid-control-statement. */
+const DOT_CASES = [
+  // zstd's README: moving ".gz," up to its line left ".zst," starting the next one (line 5).
+  "Zstandard's format is stable and documented in RFC8878. Multiple independent implementations are already " +
+    'available. This repository represents the reference implementation, provided as an open-source dual BSD and ' +
+    'GPLv2 licensed C library, and a command line utility producing and decoding .zst, .gz, .xz and .lz4 files. ' +
+    'Should your project require another programming language, a list of known ports and bindings is provided.',
+  // A list item whose lone "." would be wrapped onto a continuation line ("   .").
+  `Features:\n\n- ${'word '.repeat(14)}abcdefg .\n- ok`,
+  `${'x '.repeat(36)}.a .b .c .d .e .f .g .h .i .j .k .l .m .n .o .p .q .r .s .t .u .v .w .x .y .z`,
+];
+
+test('control: dot-led words never start a Description line (lintian on a dpkg-deb .deb, and the Perl oracle)', (t) => {
+  if (!requireTools(t, ['perl', 'dpkg-deb', 'lintian'], 'dpkg-dev lintian')) return;
+  const plans = DOT_CASES.map((d) => samplePlan({ description: d }));
+  for (const r of oracle(plans)) assert.deepEqual(r.hints, []);
+  const dir = mkdtempSync(join(tmpdir(), 'pkgme-control-dots-'));
+  const debs = plans.map((plan, i) => {
+    const root = join(dir, `p${i}`);
+    mkdirSync(join(root, 'DEBIAN'), { recursive: true });
+    const [syn, ...ext] = description(plan).split('\n');
+    writeFileSync(
+      join(root, 'DEBIAN/control'),
+      `Package: dots${i}\nVersion: 1.0-1\nArchitecture: all\nMaintainer: A B <a@b.org>\n` +
+        `Description: ${syn}\n${ext.map((l) => (l === '' ? ' .' : ` ${l}`)).join('\n')}\n`,
+    );
+    const deb = join(dir, `dots${i}.deb`);
+    execFileSync('dpkg-deb', ['--root-owner-group', '-b', root, deb], { stdio: 'ignore' });
+    return deb;
+  });
+  const out = spawnSync('lintian', ['--no-cfg', '--tag-display-limit', '0', ...debs], { encoding: 'utf8' });
+  assert.deepEqual(
+    out.stdout
+      .split('\n')
+      .filter((l) =>
+        /description-contains-invalid-control-statement|extended-description-line-too-long/.test(l),
+      ),
+    [],
+  );
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -87,7 +87,8 @@ export function extendedDescription(
       lines.push(...noDotStarts(wrap(block.text, max)));
     } else {
       for (const item of block.items) {
-        const wrapped = wrap(item, LINE_MAX - 5);
+        // A lone "." word wrapped onto a continuation line ("   .") is a control statement too: glue it on.
+        const wrapped = wrap(item.replace(/ +(\.+)(?= |$)/g, '$1'), LINE_MAX - 5);
         lines.push(...wrapped.map((l, i) => (i === 0 ? ' * ' : '   ') + l));
       }
     }
@@ -97,21 +98,23 @@ export function extendedDescription(
 
 /**
  * A line starting with "." is a control statement in a Description (` .` is an empty line, ` .foo` the error
- * description-contains-invalid-control-statement). Such a line takes the previous line's last word along; when
- * there is none (a paragraph starting with ".NET"), it gets a ZERO WIDTH SPACE in front: invisible, not
- * whitespace for lintian's regexes, and unlike an indent it does not turn the line into a verbatim one (an
- * indented first line is the warning description-starts-with-leading-spaces).
+ * description-contains-invalid-control-statement). Such a line takes the previous line's last word along, again
+ * while that word starts with "." too (zstd: "decoding .zst, .gz, …": moving ".gz," alone left ".zst," in front);
+ * when no word can move (a paragraph starting with ".NET", or no room), it gets a ZERO WIDTH SPACE in front:
+ * invisible, not whitespace for lintian's regexes, and unlike an indent it does not turn the line into a verbatim
+ * one (an indented first line is the warning description-starts-with-leading-spaces).
  */
 function noDotStarts(lines: string[]): string[] {
   const out = [...lines];
   for (let i = 0; i < out.length; i++) {
-    if (!out[i]!.startsWith('.')) continue;
-    const prev = i > 0 ? out[i - 1]! : '';
-    const space = prev.lastIndexOf(' ');
-    if (i > 0 && space > 0 && width(prev.slice(space + 1)) + 1 + width(out[i]!) <= LINE_MAX - 1) {
-      out[i] = prev.slice(space + 1) + ' ' + out[i];
-      out[i - 1] = prev.slice(0, space);
-    } else out[i] = '\u200b' + out[i];
+    while (out[i]!.startsWith('.')) {
+      const prev = i > 0 ? out[i - 1]! : '';
+      const space = prev.lastIndexOf(' ');
+      if (i > 0 && space > 0 && width(prev.slice(space + 1)) + 1 + width(out[i]!) <= LINE_MAX - 1) {
+        out[i] = prev.slice(space + 1) + ' ' + out[i];
+        out[i - 1] = prev.slice(0, space);
+      } else out[i] = '\u200b' + out[i];
+    }
   }
   return out;
 }
