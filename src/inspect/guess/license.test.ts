@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -131,6 +139,40 @@ test('guessLicense reads LICENSE files in the upload; unknown text is proprietar
     const g = guessLicense(root);
     assert.equal(g.license?.value, 'GPL-3.0-only');
     assert.equal(g.license?.source, 'file:foo-1.0/COPYING');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('guessLicense: LICENSE-<id> files are the alternatives of a dual license (zstd, audacity shapes)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'pkgme-lic-named-'));
+  try {
+    // zstd as its developer ships it: Debian's own copyright says "BSD-3-clause or GPL-2" for these files.
+    const zstd = join(root, 'zstd', 'zstd-1.5.4');
+    mkdirSync(zstd, { recursive: true });
+    writeFileSync(join(zstd, 'LICENSE-BSD-3-clause'), readFileSync(join(COMMON_LICENSES, 'BSD'), 'utf8'));
+    writeFileSync(join(zstd, 'LICENSE-GPL-2'), readFileSync(join(COMMON_LICENSES, 'GPL-2'), 'utf8'));
+    const z = guessLicense(join(root, 'zstd'));
+    assert.equal(z.license?.value, 'BSD-3-Clause OR GPL-2.0-only');
+    assert.equal(z.license?.source, 'file:zstd-1.5.4/LICENSE-BSD-3-clause,file:zstd-1.5.4/LICENSE-GPL-2');
+    const deb = '/usr/share/doc/zstd/copyright';
+    if (existsSync(deb)) assert.match(readFileSync(deb, 'utf8'), /^License: BSD-3-clause or GPL-2$/m);
+
+    // A text pkgme does not recognise: the file's name names it (not "proprietary", as before).
+    const aud = join(root, 'aud', 'audacity-3.2');
+    mkdirSync(aud, { recursive: true });
+    writeFileSync(join(aud, 'LICENSE-GPL-2'), readFileSync(join(COMMON_LICENSES, 'GPL-2'), 'utf8'));
+    writeFileSync(
+      join(aud, 'LICENSE-CC-BY-3.0'),
+      'Creative Commons Attribution 3.0 Unported (short form).\n',
+    );
+    assert.equal(guessLicense(join(root, 'aud')).license?.value, 'CC-BY-3.0 OR GPL-2.0-only');
+
+    // A recognised plain LICENSE still wins over named ones; LICENSE.md is not a named one.
+    writeFileSync(join(aud, 'LICENSE.md'), readFileSync(join(COMMON_LICENSES, 'Apache-2.0'), 'utf8'));
+    const a = guessLicense(join(root, 'aud'));
+    assert.equal(a.license?.value, 'Apache-2.0');
+    assert.equal(a.license?.source, 'file:audacity-3.2/LICENSE.md');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -211,22 +211,44 @@ export function copyrightHolder(text: string): string | undefined {
   return undefined;
 }
 
-export const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt|rst))?$/i;
+/**
+ * LICENSE, COPYING (with .md/.txt/.rst), and `LICENSE-<id>` / `COPYING.<id>` files: one file per license, the
+ * way dual-licensed projects ship them (zstd's LICENSE-BSD-3-clause + LICENSE-GPL-2, Rust's LICENSE-MIT +
+ * LICENSE-APACHE). Group 2 is the id part of the name.
+ */
+export const LICENSE_FILE =
+  /^(?:licen[cs]e|copying)(?:[-_.]([A-Za-z0-9][A-Za-z0-9.+_-]*?))?(?:\.(?:md|txt|rst))?$/i;
 /** A license text is at most a few hundred KiB; more is not a license file. */
 const MAX_LICENSE_BYTES = 512 * 1024;
+/** Below this a detection is a guess; a `LICENSE-<id>` file's own name says more. */
+const CONFIDENT = 0.5;
+/** The id a developer wrote in the file name: taken as given (it names the license the file holds). */
+const NAMED_CONFIDENCE = 0.6;
 
 export interface LicenseGuess {
   license?: Guess<string>;
   copyright?: Guess<string>;
 }
 
-/** Looks for license files at the upload root and in its single top directory; the first recognised one wins. */
+/** The id part of a `LICENSE-<id>` name, when it names a license (`LICENSE.md` has none, `COPYING.LIB` is LGPL). */
+function nameId(name: string): string | undefined {
+  const id = LICENSE_FILE.exec(name)?.[1];
+  if (id === undefined || /^(?:md|txt|rst)$/i.test(id)) return undefined;
+  return /^lib$/i.test(id) ? 'LGPL-2.1-only' : id;
+}
+
+/**
+ * Looks for license files at the upload root and in its single top directory; the first recognised LICENSE or
+ * COPYING wins. Without one, the `LICENSE-<id>` files together are the license: each file is one alternative
+ * (`A OR B`), its id the recognised text's, else the file name's.
+ */
 export function guessLicense(root: string, referenceDir = COMMON_LICENSES): LicenseGuess {
   const dirs = [{ dir: root, prefix: '' }];
   const top = readdirSync(root, { withFileTypes: true });
   const only = top.length === 1 ? top[0] : undefined;
   if (only?.isDirectory() === true) dirs.push({ dir: join(root, only.name), prefix: `${only.name}/` });
   const out: LicenseGuess = {};
+  const named: Array<{ spdx: string; confidence: number; source: string }> = [];
   for (const { dir, prefix } of dirs)
     for (const name of readdirSync(dir)
       .filter((n) => LICENSE_FILE.test(n))
@@ -237,10 +259,25 @@ export function guessLicense(root: string, referenceDir = COMMON_LICENSES): Lice
       const text = readFileSync(p, 'utf8');
       const d = detectLicense(text, referenceDir);
       const source = `file:${prefix}${name}`;
-      if (out.license === undefined || (out.license.confidence < 0.5 && d.confidence >= 0.5))
+      const id = nameId(name);
+      if (id !== undefined)
+        named.push(
+          d.confidence >= CONFIDENT
+            ? { spdx: d.spdx, confidence: d.confidence, source }
+            : { spdx: id, confidence: NAMED_CONFIDENCE, source },
+        );
+      else if (out.license === undefined || (out.license.confidence < CONFIDENT && d.confidence >= CONFIDENT))
         out.license = guess(d.spdx, source, d.confidence);
       const holder = copyrightHolder(text);
       if (holder !== undefined && out.copyright === undefined) out.copyright = guess(holder, source, 0.8);
     }
+  if (named.length > 0 && (out.license === undefined || out.license.confidence < CONFIDENT)) {
+    const ids = [...new Set(named.map((n) => n.spdx))];
+    out.license = guess(
+      ids.join(' OR '),
+      named.map((n) => n.source).join(','),
+      Math.min(...named.map((n) => n.confidence)),
+    );
+  }
   return out;
 }
