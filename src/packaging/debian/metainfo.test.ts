@@ -5,14 +5,22 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { requireTools } from '../../testing/env.ts';
 import type { PackagePlan } from '../types.ts';
-import { componentId, metainfo, metainfoPath, summaryText, xmlEscape } from './metainfo.ts';
+import { componentId, metadataLicense, metainfo, metainfoPath, summaryText, xmlEscape } from './metainfo.ts';
 import { planArbitrary, samplePlan } from './sample-plan.ts';
 import { oneLine } from './text.ts';
 
@@ -136,4 +144,59 @@ test('metainfo: xmlEscape escapes markup and drops what XML cannot hold', () => 
     xmlEscape(`<a href="x">&'</a>\u0001\uffff`),
     '&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;',
   );
+});
+
+/** lintian's own reading (Check/Debian/Copyright/Dep5.pm), in Perl with XML::LibXML: '' when it finds none. */
+const LINTIAN_METADATA_LICENSE = String.raw`
+use strict; use warnings; use XML::LibXML; use JSON::PP;
+my @out;
+for my $f (@ARGV) {
+  my $seen = '';
+  eval {
+    my $p = XML::LibXML->new; $p->set_option('no_network', 1);
+    my $doc = $p->parse_file($f);
+    my @nodes = $doc->findnodes('/component/metadata_license');
+    $seen = $nodes[0]->firstChild->data // '' if @nodes && $nodes[0]->firstChild;
+  };
+  push @out, $seen;
+}
+print JSON::PP->new->encode(\@out);
+`;
+
+test("metadataLicense reads what lintian reads: the machine's metainfo files and odd ones, against XML::LibXML", (t) => {
+  if (!requireTools(t, ['perl'], 'perl libxml-libxml-perl')) return;
+  const dir = mkdtempSync(join(tmpdir(), 'pkgme-mdl-'));
+  try {
+    const odd = [
+      '<?xml version="1.0"?>\n<component type="desktop-application"><id>a</id><metadata_license>CC0-1.0</metadata_license></component>',
+      '<?xml version="1.0"?>\n<!-- <metadata_license>MIT</metadata_license> -->\n<component><metadata_license>FSFAP</metadata_license></component>',
+      '<component><releases><release><metadata_license>X</metadata_license></release></releases><metadata_license>CC-BY-SA-4.0</metadata_license></component>',
+      '<component><metadata_license><![CDATA[MIT]]></metadata_license></component>',
+      '<component><metadata_license>CC0-1.0 &amp; x</metadata_license></component>',
+      '<component><metadata_license/></component>',
+      '<components><component><metadata_license>MIT</metadata_license></component></components>',
+      '<component>\n  <metadata_license>\n    CC0-1.0\n  </metadata_license>\n</component>',
+      '<!DOCTYPE component>\n<component><description><p>a<br/>b</p></description><metadata_license>MIT</metadata_license></component>',
+    ];
+    const files = odd.map((x, i) => {
+      const f = join(dir, `odd${i}.metainfo.xml`);
+      writeFileSync(f, x);
+      return f;
+    });
+    for (const d of ['/usr/share/metainfo', '/usr/share/appdata'])
+      if (existsSync(d))
+        files.push(
+          ...readdirSync(d)
+            .filter((n) => n.endsWith('.xml'))
+            .map((n) => join(d, n)),
+        );
+    const perl = JSON.parse(
+      execFileSync('perl', ['-e', LINTIAN_METADATA_LICENSE, ...files], { encoding: 'utf8' }),
+    ) as string[];
+    const ours = files.map((f) => metadataLicense(readFileSync(f, 'utf8')) ?? '');
+    assert.deepEqual(ours, perl);
+    assert.ok(perl.filter((x) => x !== '').length >= 7);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

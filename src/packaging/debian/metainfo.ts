@@ -239,3 +239,50 @@ export function metainfo(plan: PackagePlan): string {
   );
   return lines.join('\n');
 }
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decodeXmlText(s: string): string {
+  return s.replace(
+    /&(?:#x([0-9a-f]+)|#(\d+)|(amp|lt|gt|quot|apos));/gi,
+    (m, hex: string, dec: string, name: string) =>
+      hex !== undefined
+        ? String.fromCodePoint(parseInt(hex, 16))
+        : dec !== undefined
+          ? String.fromCodePoint(parseInt(dec, 10))
+          : (XML_ENTITIES[name.toLowerCase()] ?? m),
+  );
+}
+
+/**
+ * The metadata_license of an upstream AppStream file as lintian reads it (Check/Debian/Copyright/Dep5.pm:
+ * XML::LibXML's `/component/metadata_license`, the first one, its first child's data, untrimmed), so debian/copyright
+ * can give the file exactly that license (inconsistent-appstream-metadata-license otherwise). Undefined when the
+ * root is not <component> or the element is missing or empty. A small tag scanner, not a full XML parser: it
+ * needs comments, CDATA, the prolog and nesting depth, nothing else.
+ */
+export function metadataLicense(xml: string): string | undefined {
+  const body = xml.replace(/<!--[\s\S]*?-->/g, '').replace(/<\?[\s\S]*?\?>/g, '');
+  const tag = /<(!\[CDATA\[[\s\S]*?\]\]>|!DOCTYPE[^>]*>|(\/?)([A-Za-z_][\w.:-]*)[^>]*?(\/?)>)/g;
+  let depth = 0;
+  let root: string | undefined;
+  for (let m = tag.exec(body); m !== null; m = tag.exec(body)) {
+    if (m[3] === undefined) continue; // CDATA outside the element, or the doctype.
+    const [, , close, name, selfClose] = m;
+    if (close === '/') {
+      depth--;
+      continue;
+    }
+    root ??= name;
+    if (root !== 'component') return undefined;
+    if (depth === 1 && name === 'metadata_license') {
+      if (selfClose === '/') return undefined;
+      const rest = body.slice(tag.lastIndex);
+      const cdata = /^<!\[CDATA\[([\s\S]*?)\]\]>/.exec(rest);
+      const data = cdata !== null ? cdata[1]! : decodeXmlText(rest.slice(0, Math.max(0, rest.indexOf('<'))));
+      return data === '' ? undefined : data;
+    }
+    if (selfClose !== '/') depth++;
+  }
+  return undefined;
+}
