@@ -155,6 +155,8 @@ test('guessLicense: LICENSE-<id> files are the alternatives of a dual license (z
     const z = guessLicense(join(root, 'zstd'));
     assert.equal(z.license?.value, 'BSD-3-Clause OR GPL-2.0-only');
     assert.equal(z.license?.source, 'file:zstd-1.5.4/LICENSE-BSD-3-clause,file:zstd-1.5.4/LICENSE-GPL-2');
+    // The GPL text's own "Free Software Foundation" line is not zstd's holder.
+    assert.doesNotMatch(z.copyright?.value ?? '', /Free Software Foundation/);
     const deb = '/usr/share/doc/zstd/copyright';
     if (existsSync(deb)) assert.match(readFileSync(deb, 'utf8'), /^License: BSD-3-clause or GPL-2$/m);
 

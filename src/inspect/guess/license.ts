@@ -269,7 +269,11 @@ export function guessLicense(root: string, referenceDir = COMMON_LICENSES): Lice
       else if (out.license === undefined || (out.license.confidence < CONFIDENT && d.confidence >= CONFIDENT))
         out.license = guess(d.spdx, source, d.confidence);
       const holder = copyrightHolder(text);
-      if (holder !== undefined && out.copyright === undefined) out.copyright = guess(holder, source, 0.8);
+      // A GNU license text's own "Copyright (C) 1989, 1991 Free Software Foundation" is the license's, not the
+      // software's (zstd's LICENSE-GPL-2 made the FSF zstd's copyright holder).
+      const licensesOwn = d.how.startsWith('text:') && /free software foundation/i.test(holder ?? '');
+      if (holder !== undefined && !licensesOwn && out.copyright === undefined)
+        out.copyright = guess(holder, source, 0.8);
     }
   if (named.length > 0 && (out.license === undefined || out.license.confidence < CONFIDENT)) {
     const ids = [...new Set(named.map((n) => n.spdx))];
