@@ -6,7 +6,7 @@
  * chroot install, and must pass — the auto-packaging rate's criterion, on a sample.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +19,8 @@ import { withCorpusStore } from './store.ts';
 const pick = (...ids: string[]) => MEMBERS.filter((m) => ids.includes(memberId(m)));
 
 function unpack(tarball: string): string {
+  // bench/.work is not in a fresh clone (git keeps no empty directories).
+  mkdirSync(join(repoRoot, 'bench', '.work'), { recursive: true });
   const dir = mkdtempSync(join(repoRoot, 'bench', '.work', 'autopkg-test-'));
   execFileSync('tar', ['-xzf', tarball, '-C', dir]);
   return dir;
