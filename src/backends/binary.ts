@@ -62,9 +62,9 @@ export function detectBinary(entries: InventoryEntry[]): Detection {
 
 /**
  * Main executables, best first. Rule: ELF executables only; a name equal to the package name first, then names
- * containing it (or contained in it), then shallower paths, then by path for a stable order. One per base name
- * (the best-ranked): each becomes the launcher /usr/bin/<basename>, and uploads often ship a second copy
- * (git's bin/git and libexec/git-core/git), which would be two launchers with one name (LAYOUT_LAUNCHER_CLASH).
+ * containing it (or contained in it), then shallower paths, then by path for a stable order. Several may share a
+ * base name (git's bin/git and libexec/git-core/git; one per architecture tree): planPackage keeps the best-ranked
+ * of the tree it packages (mainPerName).
  */
 export function mainExecutables(entries: InventoryEntry[], pkg: string | undefined): string[] {
   const p = (pkg ?? '').toLowerCase();
@@ -80,8 +80,7 @@ export function mainExecutables(entries: InventoryEntry[], pkg: string | undefin
     .sort(
       (a, b) => rank(a) - rank(b) || depth(a) - depth(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
     )
-    .map((e) => e.path)
-    .filter((path, i, all) => all.findIndex((q) => basename(q) === basename(path)) === i);
+    .map((e) => e.path);
 }
 
 /** Layout directories that say nothing about the application's name. */

@@ -287,6 +287,17 @@ function releaseOf(input: PlanInput, opts: PlanOptions): string {
   });
 }
 
+/**
+ * One executable per base name, the first (best-ranked) one: each becomes the launcher <dir>/<basename>, and
+ * uploads often ship a second copy (git's bin/git and lib/git-core/git), which would be two launchers with one name
+ * (LAYOUT_LAUNCHER_CLASH). Applied after choosing the architecture tree, so x86_64/app and aarch64/app do not
+ * shadow each other.
+ */
+function mainPerName(executables: string[]): string[] {
+  const base = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+  return executables.filter((p, i) => executables.findIndex((q) => base(q) === base(p)) === i);
+}
+
 function verdictFor(input: PlanInput, release: string, arch: string): ArchVerdict | undefined {
   const v = input.releases[release];
   if (v === undefined) return undefined;
@@ -338,7 +349,9 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
   decided.release = guess(release, opts.release !== undefined ? 'user' : 'default', 1);
 
   const userExes = fields.executables?.source === 'user';
-  const executables = (strings(fields.executables) ?? []).filter((p) => userExes || inTree(p, tree));
+  const inTreeExes = (strings(fields.executables) ?? []).filter((p) => userExes || inTree(p, tree));
+  // A user's list is taken as given (a clash is their error to see); a guessed one keeps one per launcher name.
+  const executables = userExes ? inTreeExes : mainPerName(inTreeExes);
   decided.executables = guess(
     executables,
     fields.executables?.source ?? 'default',
