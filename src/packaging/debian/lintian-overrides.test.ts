@@ -63,7 +63,7 @@ test('docs/packaging.md "lintian: allowed tags" lists exactly ALLOWED_TAGS', () 
  * a static one (gcc -static: Go, esbuild) and a library holding zlib's version string (a bundled copy) under
  * /usr/lib/p, in a dpkg-deb-built .deb with the overrides elfFacts gives from the inventory's ELF headers.
  */
-test('lintian: statically-linked-binary, hardening-no-pie and embedded-library of the upload tree are overridden', (t) => {
+test('lintian: statically-linked-binary, hardening-no-pie, static-pie and embedded-library of the upload tree are overridden', (t) => {
   if (!requireTools(t, ['gcc', 'dpkg-deb', 'lintian'], 'gcc libc6-dev dpkg lintian')) return;
   const tmp = mkdtempSync(join(tmpdir(), 'pkgme-lo-'));
   try {
@@ -79,6 +79,7 @@ test('lintian: statically-linked-binary, hardening-no-pie and embedded-library o
     );
     run('gcc', ['-O2', '-no-pie', '-o', join(bin, 'nopie'), join(tmp, 'm.c')]);
     run('gcc', ['-O2', '-static', '-o', join(bin, 'static'), join(tmp, 'm.c')]);
+    run('gcc', ['-O2', '-static-pie', '-o', join(bin, 'static-pie'), join(tmp, 'm.c')]);
     run('gcc', ['-shared', '-fPIC', '-o', join(root, 'usr/lib/p/lib/libbundled.so'), join(tmp, 'z.c')]);
     const shipped = inventoryTree(root)
       .entries.filter((e) => e.elf !== undefined && e.path.startsWith('usr/'))
@@ -87,12 +88,17 @@ test('lintian: statically-linked-binary, hardening-no-pie and embedded-library o
     assert.deepEqual(facts, {
       staticExecutables: ['/usr/lib/p/bin/static'],
       nonPieExecutables: ['/usr/lib/p/bin/nopie'],
+      staticPieExecutables: ['/usr/lib/p/bin/static-pie'],
       uploadTree: '/usr/lib/p',
     });
     mkdirSync(join(root, 'usr/share/lintian/overrides'), { recursive: true });
     writeFileSync(
       join(root, 'usr/share/lintian/overrides/p'),
-      lintianOverrides({ package: 'p' }, { ...NO_FACTS, ...facts }),
+      lintianOverrides(
+        { package: 'p' },
+        // debian-dir's own fact: the bundled library has no DT_NEEDED (nothing but data in it).
+        { ...NO_FACTS, libsWithoutNeeded: ['/usr/lib/p/lib/libbundled.so'], ...facts },
+      ),
     );
     writeFileSync(
       join(root, 'DEBIAN/control'),
@@ -102,7 +108,12 @@ test('lintian: statically-linked-binary, hardening-no-pie and embedded-library o
     run('dpkg-deb', ['--root-owner-group', '-Zgzip', '-b', root, deb]);
     const out = spawnSync('lintian', lintianArgs([deb]), { encoding: 'utf8' });
     const hints = parseLintianOutput(out.stdout).hints;
-    const ours = ['statically-linked-binary', 'hardening-no-pie', 'embedded-library'];
+    const ours = [
+      'statically-linked-binary',
+      'hardening-no-pie',
+      'embedded-library',
+      'shared-library-lacks-prerequisites',
+    ];
     // Without the overrides lintian reports them as E/W (checked by the 'O' lines: each was found, then overridden).
     assert.deepEqual(
       hints
@@ -112,6 +123,8 @@ test('lintian: statically-linked-binary, hardening-no-pie and embedded-library o
       [
         'O embedded-library zlib [usr/lib/p/lib/libbundled.so]',
         'O hardening-no-pie [usr/lib/p/bin/nopie]',
+        'O shared-library-lacks-prerequisites [usr/lib/p/bin/static-pie]',
+        'O shared-library-lacks-prerequisites [usr/lib/p/lib/libbundled.so]',
         'O statically-linked-binary [usr/lib/p/bin/static]',
       ],
     );

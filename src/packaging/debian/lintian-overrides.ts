@@ -42,19 +42,28 @@ export interface LintianFacts {
    * the override covers every library (context `*`) for files below it.
    */
   uploadTree?: string;
+  /**
+   * PIE executables with no DT_NEEDED (static-pie: turbo, Rust/Go static-pie builds). file(1) calls them "pie
+   * executable", which lintian's Binaries/Prerequisites check counts as shared, so it reports
+   * shared-library-lacks-prerequisites for them.
+   */
+  staticPieExecutables?: string[];
 }
 
 /** The lintian facts that follow from a shipped ELF file's header alone, as lintian's checks decide them. */
 export function elfFacts(
   files: ReadonlyArray<{ to: string; elf: Pick<ElfSummary, 'kind' | 'needed'> }>,
   appDir: string,
-): Required<Pick<LintianFacts, 'staticExecutables' | 'nonPieExecutables'>> &
+): Required<Pick<LintianFacts, 'staticExecutables' | 'nonPieExecutables' | 'staticPieExecutables'>> &
   Pick<LintianFacts, 'uploadTree'> {
   const exec = files.filter((f) => f.elf.kind === 'executable');
   const tree = appDir.replace(/\/+$/, '');
   return {
     staticExecutables: exec.filter((f) => f.elf.needed.length === 0).map((f) => f.to),
     nonPieExecutables: exec.filter((f) => f.elf.needed.length > 0).map((f) => f.to),
+    staticPieExecutables: files
+      .filter((f) => f.elf.kind === 'pie-executable' && f.elf.needed.length === 0)
+      .map((f) => f.to),
     ...(files.some((f) => f.to.startsWith(`${tree}/`)) ? { uploadTree: tree } : {}),
   };
 }
@@ -66,7 +75,7 @@ export const ALLOWED_TAGS = {
   'unstripped-binary-or-object':
     "pkgme ships the developer's binaries as built and never rewrites uploaded code (debian/rules overrides dh_strip).",
   'shared-library-lacks-prerequisites':
-    'A private library of the application, built by its developer without DT_NEEDED entries; it is not a public library.',
+    'A private library of the application (or a static-pie executable, which lintian counts as shared), built by its developer without DT_NEEDED entries; it is not a public library.',
   'embedded-library':
     'The developer bundles this library with the application in /usr/lib/<package>; pkgme packages the build as shipped.',
   'dir-or-file-in-opt':
@@ -86,7 +95,10 @@ function pointer(path: string): string {
 export function lintianOverrides(plan: Pick<PackagePlan, 'package'>, facts: LintianFacts = NO_FACTS): string {
   const groups: Array<[AllowedTag, string[]]> = [
     ['unstripped-binary-or-object', [...new Set(facts.unstripped.map(pointer))].sort()],
-    ['shared-library-lacks-prerequisites', [...new Set(facts.libsWithoutNeeded.map(pointer))].sort()],
+    [
+      'shared-library-lacks-prerequisites',
+      [...new Set([...facts.libsWithoutNeeded, ...(facts.staticPieExecutables ?? [])].map(pointer))].sort(),
+    ],
     [
       'embedded-library',
       [
