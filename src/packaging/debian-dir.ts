@@ -12,6 +12,7 @@
  * Paths in dh files are whitespace-separated and globbed; a space in a top-level name is written as "?" (which the
  * glob matches), the only way to name it without dh-exec.
  */
+import { readFileSync } from 'node:fs';
 import { copyFile, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { PkgmeError } from '../errors.ts';
@@ -27,6 +28,8 @@ import {
   rulesLintianOverrides,
   type LintianFacts,
 } from './debian/index.ts';
+import { elfFacts } from './debian/lintian-overrides.ts';
+import { metadataLicense } from './debian/metainfo.ts';
 import { appRootOf } from './layout.ts';
 import type { Layout, PackagePlan, Placement } from './types.ts';
 
@@ -182,13 +185,17 @@ export async function writeDebianDir(
 export function lintianFacts(upload: Upload, layout: Layout): LintianFacts {
   const byPath = new Map(upload.inventory.entries.map((e) => [e.path, e]));
   const facts: LintianFacts = { unstripped: [], libsWithoutNeeded: [], embeddedLibraries: [] };
+  const shipped: Parameters<typeof elfFacts>[0][number][] = [];
   for (const p of layout.placements) {
     if (p.kind !== 'upload') continue;
     const elf = byPath.get(p.from)?.elf;
     if (elf === undefined) continue;
+    shipped.push({ to: p.to, elf });
     if (elf.stripped === false) facts.unstripped.push(p.to);
     if (elf.kind === 'shared-library' && elf.needed.length === 0) facts.libsWithoutNeeded.push(p.to);
   }
+  // Static and non-PIE executables and bundled library copies: the developer's build as shipped.
+  Object.assign(facts, elfFacts(shipped, layout.appDir));
   // Only a re-packaged .deb ships under /opt (its fixed placements): its top directories there get the documented
   // dir-or-file-in-opt override.
   const opt = new Set<string>();
@@ -228,6 +235,42 @@ function isGeneratedMetainfo(p: Placement): boolean {
   return p.kind === 'generated' && generatedSourcePath(p.to).startsWith(METAINFO_SOURCE_PATTERN.slice(0, -1));
 }
 
+/** An upstream AppStream file is at most this big; a larger .xml is not read. */
+const MAX_METAINFO_BYTES = 1024 * 1024;
+
+/**
+ * The upload's own AppStream files (`*.metainfo.xml`, `*.appdata.xml`, or .xml under a metainfo/appdata directory)
+ * with the metadata_license each states, by source-package path (the upload path below appRoot, as
+ * sourceLintianOverrides names them): debian/copyright gives each its metadata license.
+ */
+export function upstreamMetainfo(
+  plan: PackagePlan,
+  upload: Upload,
+  layout: Layout,
+): Array<{ path: string; license: string }> {
+  if (upload.root === null || plan.fixedPlacements !== undefined) return [];
+  const out: Array<{ path: string; license: string }> = [];
+  for (const e of upload.inventory.entries) {
+    if (e.type !== 'file' || e.size > MAX_METAINFO_BYTES) continue;
+    if (!/\.(?:metainfo|appdata)\.xml$|(?:^|\/)(?:metainfo|appdata)\/[^/]+\.xml$/.test(e.path)) continue;
+    const path = layout.appRoot === '' ? e.path : e.path.slice(layout.appRoot.length + 1);
+    if (
+      path === '' ||
+      path.startsWith('debian/') ||
+      (layout.appRoot !== '' && !e.path.startsWith(`${layout.appRoot}/`))
+    )
+      continue;
+    let license: string | undefined;
+    try {
+      license = metadataLicense(readFileSync(join(upload.root, e.path), 'utf8'));
+    } catch {
+      continue; // unreadable: no paragraph for it
+    }
+    if (license !== undefined && license.trim() !== '') out.push({ path, license });
+  }
+  return out;
+}
+
 /** The debian/ texts from the generators of src/packaging/debian (what buildDeb and writeSource use by default). */
 export function debianTexts(plan: PackagePlan, upload: Upload, layout: Layout): DebianTexts {
   const overrides = lintianOverrides(plan, lintianFacts(upload, layout));
@@ -235,7 +278,10 @@ export function debianTexts(plan: PackagePlan, upload: Upload, layout: Layout): 
     sourceLintianOverrides: sourceLintianOverrides(plan, upload, layout),
     control: control(plan),
     changelog: changelog(plan),
-    copyright: copyright(plan, { metainfo: layout.placements.some(isGeneratedMetainfo) }),
+    copyright: copyright(plan, {
+      metainfo: layout.placements.some(isGeneratedMetainfo),
+      upstreamMetainfo: upstreamMetainfo(plan, upload, layout),
+    }),
     rules: rules(plan),
     ...(overrides.trim() === '' ? {} : { lintianOverrides: overrides }),
   };
