@@ -5,7 +5,7 @@
  *
  * - The upload's application tree (its single top directory, or its root when there are several top entries) goes
  *   to /usr/lib/<package>/ unchanged: files, directories and symlinks.
- * - One launcher per main executable, /usr/bin/<basename>:
+ * - One launcher per main executable, /usr/bin/<basename> (/usr/games/<basename> for section games: launcherDir):
  *   - a relative symlink when the executable finds its bundled libraries by itself (RUNPATH/RPATH with $ORIGIN,
  *     or it needs none);
  *   - a /bin/sh wrapper setting LD_LIBRARY_PATH when some library it needs (directly, or through another bundled
@@ -27,6 +27,7 @@ import { readUpload, type UploadSet } from '../depdb/resolve/upload.ts';
 import type { UploadElf } from '../depdb/resolve/model.ts';
 import { metainfoPath } from './debian/metainfo.ts';
 import { dhLinkTarget, dhScriptSources } from './dh.ts';
+import { launcherDir } from './plan-launcher.ts';
 import type { Layout, PackagePlan, Placement } from './types.ts';
 
 export type IconExtra = { to: string; data: Uint8Array } | { from: string; to: string };
@@ -198,6 +199,7 @@ function launcherPlacements(
   if (plan.executables.length === 0) return { placements, launchers };
   const set = upload.root === null ? undefined : readUpload([upload.root]);
   const essential = essentialCommands();
+  const bin = launcherDir(plan);
   const byName = new Map<string, string>();
   for (const exe of plan.executables) {
     const rel = relToRoot(exe, appRoot);
@@ -215,7 +217,7 @@ function launcherPlacements(
     if (other !== undefined) {
       throw layoutError(
         'LAYOUT_LAUNCHER_CLASH',
-        `executables ${other} and ${exe} would both be launched as /usr/bin/${name}`,
+        `executables ${other} and ${exe} would both be launched as ${bin}/${name}`,
         'Keep one of them in --set executables=…; the other stays reachable under /usr/lib/<package>.',
         { name, executables: [other, exe] },
       );
@@ -224,7 +226,7 @@ function launcherPlacements(
     if (essential.has(name)) {
       throw layoutError(
         'LAYOUT_LAUNCHER_ESSENTIAL',
-        `launcher /usr/bin/${name} would replace a command of Debian's essential system`,
+        `launcher ${bin}/${name} would replace a command of Debian's essential system`,
         `Rename the executable in the upload, or leave ${exe} out of --set executables=…`,
         { name, executable: exe },
       );
@@ -233,7 +235,7 @@ function launcherPlacements(
     const dirs = set === undefined ? [] : wrapperDirs(set, exe);
     const libDirs = dirs.map((d) => `${appDir}/${relToRoot(d, appRoot) ?? d}`.replace(/\/\.?$/, ''));
     launchers[name] = libDirs;
-    const to = `/usr/bin/${name}`;
+    const to = `${bin}/${name}`;
     if (libDirs.length === 0) {
       placements.push({ kind: 'symlink', to, target: dhLinkTarget(to, target) ?? target });
     } else {

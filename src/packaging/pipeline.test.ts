@@ -13,6 +13,7 @@ import { PkgmeError } from '../errors.ts';
 import { requireTools, run } from '../testing/env.ts';
 import { checkAppstream, isAppstreamTreeFile, isMetainfo } from './check/appstream.ts';
 import { readDebContents } from './check/contents.ts';
+import { formatHint, runLintian, type LintianHint } from './check/lintian.ts';
 import { packageUpload, STAGES, type Stage } from './pipeline.ts';
 import { fixturePath } from './testing.ts';
 
@@ -141,4 +142,83 @@ test('two executables with one base name (git: bin/git and lib/git-core/git): on
     .map((l) => /\s(\.\/usr\/bin\/\S+)/.exec(l)?.[1])
     .filter((p) => p !== undefined && p !== './usr/bin/');
   assert.deepEqual(launchers.sort(), ['./usr/bin/git', './usr/bin/git-shell']);
+});
+
+/**
+ * The corpus' failure classes in one game upload, judged by lintian on the pipeline's .deb and .dsc: a non-PIE
+ * game (Free Pascal's hedgewars), a static helper (Go), a library with a bundled zlib copy, a script calling
+ * sensible-editor, the upload's own AppStream file under metadata_license FSFAP, a desktop entry of category Game
+ * (section games) and a README whose wrapped description puts dot words at line starts.
+ */
+test('lintian on a game upload: every corpus class fixed (no-pie, static, embedded, games, metainfo license; sensible-utils warned)', async (t) => {
+  if (!requireTools(t, ['gcc', 'dpkg-deb', 'dpkg-source', 'lintian'], 'gcc libc6-dev dpkg-dev lintian'))
+    return;
+  const up = join(tmp, 'game-up', 'hedgewars-1.0');
+  for (const d of ['bin', 'lib', 'share/metainfo']) mkdirSync(join(up, d), { recursive: true });
+  writeFileSync(join(tmp, 'game.c'), '#include <stdio.h>\nint main(void) { puts("play"); return 0; }\n');
+  writeFileSync(
+    join(tmp, 'bundled.c'),
+    '__attribute__((used)) const char z_copyright[] = " inflate 1.2.13 Copyright 1995-2022 Mark Adler ";\n',
+  );
+  run('gcc', ['-O2', '-no-pie', '-o', join(up, 'bin', 'hedgewars'), join(tmp, 'game.c')]);
+  run('gcc', ['-O2', '-static', '-o', join(up, 'bin', 'hwengine'), join(tmp, 'game.c')]);
+  run('gcc', ['-shared', '-fPIC', '-o', join(up, 'lib', 'libbundled.so'), join(tmp, 'bundled.c')]);
+  writeFileSync(join(up, 'bin', 'hw-notes'), '#!/bin/sh\nexec sensible-editor "$HOME/.hedgewars/notes"\n', {
+    mode: 0o755,
+  });
+  writeFileSync(
+    join(up, 'share/metainfo/org.hedgewars.Hedgewars.appdata.xml'),
+    '<?xml version="1.0" encoding="UTF-8"?>\n<component type="desktop-application">\n  <id>org.hedgewars.Hedgewars</id>\n' +
+      '  <metadata_license>FSFAP</metadata_license>\n  <project_license>MIT</project_license>\n  <name>Hedgewars</name>\n' +
+      '  <summary>Turn-based artillery game</summary>\n</component>\n',
+  );
+  writeFileSync(
+    join(up, 'hedgewars.desktop'),
+    '[Desktop Entry]\nType=Application\nName=Hedgewars\nComment=Turn-based artillery game\nExec=hedgewars\nIcon=hedgewars\nCategories=Game;StrategyGame;\n',
+  );
+  writeFileSync(
+    join(up, 'README'),
+    'Hedgewars is a turn-based artillery game in which teams of hedgehogs fight each other with silly weapons ' +
+      'across destructible maps, loading and saving .hwp, .hwt, .hwr and .hws files. Play it online or locally.\n',
+  );
+  const r = await packageUpload(up, {
+    out: join(tmp, 'game-out'),
+    build: true,
+    overrides: { depends: 'libc6 (>= 2.34)', license: 'MIT' },
+  });
+  assert.equal(r.plan.section, 'games');
+  const deb = r.files.find((f) => f.kind === 'deb')!.path;
+  const dsc = r.files.find((f) => f.kind === 'dsc')!.path;
+  const lintian = await runLintian([deb, dsc]);
+  const hints = (lintian.details as { hints: LintianHint[] }).hints;
+  const classes = [
+    'hardening-no-pie',
+    'statically-linked-binary',
+    'embedded-library',
+    'package-section-games-but-contains-no-game',
+    'inconsistent-appstream-metadata-license',
+    'description-contains-invalid-control-statement',
+  ];
+  assert.deepEqual(hints.filter((h) => classes.includes(h.tag) && h.code !== 'O').map(formatHint), []);
+  // Each class was there to fix: the binary ones are overridden (O:), the others are gone by construction.
+  assert.deepEqual(
+    [...new Set(hints.filter((h) => h.code === 'O' && classes.includes(h.tag)).map((h) => h.tag))].sort(),
+    ['embedded-library', 'hardening-no-pie', 'statically-linked-binary'],
+  );
+  // Nothing else fails lintian but the Depends the user chose to give.
+  assert.deepEqual(
+    lintian.errors.filter((e) => !/missing-depends-on-sensible-utils/.test(e)),
+    [],
+  );
+  // A user's --set depends is not changed, only warned about; lintian flags the very file pkgme names.
+  const warned = r.plan.problems.find((p) => p.code === 'DEPENDS_SENSIBLE_UTILS_MISSING');
+  assert.match(warned?.message ?? '', /^bin\/hw-notes runs sensible-editor/);
+  assert.deepEqual(
+    hints.filter((h) => h.tag === 'missing-depends-on-sensible-utils').map((h) => h.note),
+    ['sensible-editor [usr/lib/hedgewars/bin/hw-notes]'],
+  );
+  const listing = run('dpkg-deb', ['-c', deb]);
+  assert.match(listing, /\.\/usr\/games\/hedgewars/);
+  assert.doesNotMatch(listing, /\.\/usr\/bin\/hedgewars/);
+  assert.match(r.plan.desktop ?? '', /^Exec=\/usr\/games\/hedgewars$/m);
 });

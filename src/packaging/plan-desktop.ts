@@ -20,6 +20,8 @@ import {
 export interface FinalDesktopFacts {
   package: string;
   executable: string;
+  /** Where the launcher is installed (launcherDir): the entry's Exec points at it. */
+  launcherDir: string;
   icon: string | null;
   name: string;
   categories: string[];
@@ -51,7 +53,7 @@ export function finalDesktop(text: string, facts: FinalDesktopFacts): string | u
   }
   const icon = facts.icon ?? (main === undefined ? undefined : getKey(main, 'Icon')) ?? facts.package;
   fixDesktop(file, {
-    exec: `/usr/bin/${basename(facts.executable)}`,
+    exec: `${facts.launcherDir}/${basename(facts.executable)}`,
     icon,
     name: facts.name,
     categories: facts.categories,

@@ -520,7 +520,9 @@ test('corrections reach the desktop entry (Exec, Categories, Comment) and the se
   });
   assert.deepEqual(codes(p, 'error'), []);
   const desktop = p.desktop!;
-  assert.match(desktop, /^Exec=\/usr\/bin\/zapp-gui %F$/m);
+  // Categories Game make the section games, whose launchers live in /usr/games (plan-launcher.ts).
+  assert.equal(p.section, 'games');
+  assert.match(desktop, /^Exec=\/usr\/games\/zapp-gui %F$/m);
   assert.match(desktop, /^Categories=Game;ArcadeGame;$/m);
   assert.match(desktop, /^Comment=Arcade game of zlib versions$/m);
   assert.doesNotMatch(desktop, /Comment\[de\]/);

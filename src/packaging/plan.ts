@@ -27,6 +27,7 @@ import {
   unresolvedLibraries,
 } from './plan-checks.ts';
 import { finalDesktop } from './plan-desktop.ts';
+import { launcherDir } from './plan-launcher.ts';
 import { sensibleUsers, withSensibleUtils } from './plan-sensible.ts';
 import { cleanDescription, cleanSynopsis, fallbackSynopsis } from './plan-text.ts';
 import type { Overrides, PackagePlan } from './types.ts';
@@ -508,6 +509,7 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
       : (finalDesktop(desktopText, {
           package: pkg,
           executable: executables[0]!,
+          launcherDir: launcherDir({ section: section.value as string }),
           icon: iconValue ?? null,
           name: displayName,
           categories,
