@@ -65,38 +65,25 @@ test('re-shaped private libraries load from the tree: ldd resolves them through 
   }
 });
 
-// `todo` until lintian's statically-linked-binary on esbuild (a static Go executable) is handled (docs/accuracy.md,
-// "Auto-packaging rate"; jq and hexyl pass since the metainfo file name fix): it runs and reports in CI without
-// failing the suite. Remove the option once it passes.
-const TODO = 'esbuild fails on lintian statically-linked-binary (docs/accuracy.md)';
-
-test(
-  'three corpus members are auto-packaged: no correction, lintian-clean, installed with every library found',
-  { todo: TODO },
-  async (t) => {
-    if (
-      !requireTools(
-        t,
-        ['apt-get', 'npm', 'lintian', 'debootstrap', 'dpkg-deb'],
-        'apt npm lintian debootstrap',
-      )
-    )
-      return;
-    if (process.getuid?.() !== 0) return unavailable(t, 'the chroot install test needs root');
-    const uploads = buildUploads(pick('jq', 'hexyl', '@esbuild/linux-x64'));
-    await withCorpusStore(async (store) => {
-      for (const u of uploads) {
-        const o = await runMember(
-          u,
-          store,
-          join(repoRoot, 'bench', '.work', `autopkg-test-out-${process.pid}`),
-        );
-        assert.ok(o.ok, `${u.id}: ${o.stage}: ${o.failure}`);
-      }
-    });
-    rmSync(join(repoRoot, 'bench', '.work', `autopkg-test-out-${process.pid}`), {
-      recursive: true,
-      force: true,
-    });
-  },
-);
+test('three corpus members are auto-packaged: no correction, lintian-clean, installed with every library found', async (t) => {
+  if (
+    !requireTools(t, ['apt-get', 'npm', 'lintian', 'debootstrap', 'dpkg-deb'], 'apt npm lintian debootstrap')
+  )
+    return;
+  if (process.getuid?.() !== 0) return unavailable(t, 'the chroot install test needs root');
+  const uploads = buildUploads(pick('jq', 'hexyl', '@esbuild/linux-x64'));
+  await withCorpusStore(async (store) => {
+    for (const u of uploads) {
+      const o = await runMember(
+        u,
+        store,
+        join(repoRoot, 'bench', '.work', `autopkg-test-out-${process.pid}`),
+      );
+      assert.ok(o.ok, `${u.id}: ${o.stage}: ${o.failure}`);
+    }
+  });
+  rmSync(join(repoRoot, 'bench', '.work', `autopkg-test-out-${process.pid}`), {
+    recursive: true,
+    force: true,
+  });
+});

@@ -46,7 +46,7 @@ export interface LayoutReport {
   appDir: string;
   /** The upload directory that became appDir ('' for the upload's root). */
   appRoot: string;
-  /** /usr/bin entries: symlinks (with their target) and generated wrapper scripts. */
+  /** /usr/bin (or /usr/games) entries: symlinks (with their target) and generated wrapper scripts. */
   launchers: Array<{ path: string; kind: 'symlink' | 'wrapper'; target?: string }>;
   /** Files pkgme generated for the package (desktop entry, metainfo, icons, man pages…), by path. */
   generated: string[];
@@ -97,12 +97,12 @@ function abs(to: string): string {
   return to.startsWith('/') ? to : `/${to}`;
 }
 
-/** Launchers are what /usr/bin gets: a symlink into appDir, or a generated wrapper script. */
+/** Launchers are what /usr/bin (/usr/games for a game) gets: a symlink into appDir, or a generated wrapper script. */
 function launchers(layout: Layout): LayoutReport['launchers'] {
   const out: LayoutReport['launchers'] = [];
   for (const p of layout.placements) {
     const path = abs(p.to);
-    if (!path.startsWith('/usr/bin/')) continue;
+    if (!path.startsWith('/usr/bin/') && !path.startsWith('/usr/games/')) continue;
     if (p.kind === 'symlink') out.push({ path, kind: 'symlink', target: p.target });
     else if (p.kind === 'generated') out.push({ path, kind: 'wrapper' });
   }
