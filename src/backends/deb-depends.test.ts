@@ -16,7 +16,7 @@ import { localReader } from '../depdb/resolve/testing/memory-reader.ts';
 import { parseRelations, type PackageAtom } from '../formats/relation/index.ts';
 import { realDebs } from '../formats/deb/fixtures.ts';
 import { inspectUpload } from '../inspect/inspect.ts';
-import { requireTools, run } from '../testing/env.ts';
+import { requireTools, run, unavailable } from '../testing/env.ts';
 import { APPS, appDebs } from './deb-apps.fixture.ts';
 import { isLibraryGroup } from './deb-control.ts';
 import type { DependsCheck } from './deb-depends.ts';
@@ -35,7 +35,7 @@ const atomsOf = (text: string) =>
 test('real application .debs: the resolver agrees with Debian’s Depends; non-library relations kept', async (t) => {
   if (!requireTools(t, ['dpkg-deb', 'apt-get', 'dpkg-query'], 'dpkg apt')) return;
   const missingApps = APPS.filter((p) => spawnSync('dpkg-query', ['-W', p]).status !== 0);
-  if (missingApps.length) return t.skip(`not installed here: ${missingApps.join(', ')}`);
+  if (missingApps.length) return unavailable(t, `not installed here: ${missingApps.join(', ')}`);
   const reader = localReader();
   const release = (await reader.releases())[0]!.release;
   const debs = [...realDebs().filter((d) => /\/(hello|cron)_/.test(d)), ...appDebs()];
