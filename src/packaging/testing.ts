@@ -71,6 +71,11 @@ function sh(cmd: string, args: string[], cwd?: string): void {
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Compiles `src` into the shared library `dir/soname` with that DT_SONAME (the fixtures' bundled libraries). */
+function sharedLib(src: string, dir: string, soname: string): void {
+  sh('gcc', ['-shared', '-fPIC', `-Wl,-soname,${soname}`, '-o', join(dir, soname), src]);
+}
+
 function write(path: string, text: string | Buffer, mode = 0o644): void {
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, text);
@@ -128,14 +133,7 @@ function buildGui(work: string, out: string): void {
   mkdirSync(join(app, 'lib'), { recursive: true });
   write(join(work, 'view.c'), LIB_C('view'));
   write(join(work, 'viewer.c'), USE_C('view'));
-  sh('gcc', [
-    '-shared',
-    '-fPIC',
-    '-Wl,-soname,libview.so.1',
-    '-o',
-    join(app, 'lib', 'libview.so.1'),
-    join(work, 'view.c'),
-  ]);
+  sharedLib(join(work, 'view.c'), join(app, 'lib'), 'libview.so.1');
   symlinkSync('libview.so.1', join(app, 'lib', 'libview.so'));
   sh('gcc', [
     '-o',
@@ -157,14 +155,7 @@ function buildNopath(work: string, out: string): void {
   mkdirSync(join(app, 'tools'), { recursive: true });
   write(join(work, 'help.c'), LIB_C('help'));
   write(join(work, 'bundler.c'), USE_C('help'));
-  sh('gcc', [
-    '-shared',
-    '-fPIC',
-    '-Wl,-soname,libhelp.so.2',
-    '-o',
-    join(app, 'libhelp.so.2'),
-    join(work, 'help.c'),
-  ]);
+  sharedLib(join(work, 'help.c'), app, 'libhelp.so.2');
   sh('gcc', ['-o', join(app, 'bundler'), join(work, 'bundler.c'), `-L${app}`, '-l:libhelp.so.2']);
   sh('gcc', [
     '-o',
