@@ -576,3 +576,23 @@ test('re-packaged data .debs (fonts, Python modules) warn of no executables; lib
   const asBinary = await debPlan(find('libc6'), 'binary');
   assert.match(asBinary.problems.find((x) => x.code === 'BUNDLED_GLIBC')!.hint!, /^Remove them/);
 });
+
+test('one license file per alternative: each text is kept under the SPDX id the file holds', async (t) => {
+  const base = app(t);
+  if (base === undefined) return;
+  if (!requireTools(t, ['cp'], 'coreutils')) return;
+  const dir = join(tmp, 'dual-2.0');
+  rmSync(dir, { recursive: true, force: true });
+  run('cp', ['-a', base, dir]);
+  // The GPL text from the machine (recognised by its text); a custom MIT wording (recognised by its markers or,
+  // failing that, by the file name).
+  copyFileSync('/usr/share/common-licenses/GPL-3', join(dir, 'LICENSE-GPL-3'));
+  const mit =
+    'Copyright (c) 2024 Dual Authors\n\nPermission is hereby granted, free of charge, to any person obtaining a copy of this software, to deal in the Software without restriction.\n\nTHE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND.\n';
+  writeFileSync(join(dir, 'LICENSE-MIT'), mit);
+  const p = await plan(dir);
+  assert.match(p.license, /^(GPL-3\.0-only OR MIT|MIT OR GPL-3\.0-only)$/);
+  assert.equal(p.licenseText, undefined);
+  assert.deepEqual(Object.keys(p.licenseTexts ?? {}).sort(), ['GPL-3.0-only', 'MIT']);
+  assert.equal(p.licenseTexts?.MIT, mit);
+});

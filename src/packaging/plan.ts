@@ -9,13 +9,14 @@
  * broken ELF files.
  */
 import { lstatSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { CONTROL_SOURCE } from '../backends/deb-control.ts';
 import type { Problem, Upload } from '../backends/types.ts';
 import type { ArchVerdict, ReleaseVerdict } from '../depdb/resolve/index.ts';
 import { PkgmeError } from '../errors.ts';
 import { getKey, listValue, mainGroup, parseDesktop } from '../inspect/guess/desktop.ts';
 import { guess, type Guess } from '../inspect/guess/field.ts';
+import { alternative, detectLicense } from '../inspect/guess/license.ts';
 import { guessSection } from '../inspect/guess/section.ts';
 import { applyOverrides, validateOverride } from './overrides.ts';
 import { archTrees, inTree, machineArchitecture } from './plan-arch.ts';
@@ -183,15 +184,42 @@ function newestMtime(upload: Upload): number | undefined {
 
 const MAX_LICENSE_TEXT = 512 * 1024;
 
-function licenseText(upload: Upload, g: Guess<unknown> | undefined): string | undefined {
-  if (upload.root === null || g === undefined || !g.source.startsWith('file:')) return undefined;
-  const path = join(upload.root, g.source.slice('file:'.length));
+function readLicense(root: string, source: string): string | undefined {
+  const path = join(root, source.slice('file:'.length));
   try {
     if (lstatSync(path).size > MAX_LICENSE_TEXT) return undefined;
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The upload's license text(s) for debian/copyright: one file is the text of the whole license; several
+ * (`file:LICENSE-CC-BY-3.0,file:LICENSE-GPL-2`, one per alternative) are keyed by the SPDX id each holds, so every
+ * License paragraph gets its own text (without it a CC license fell back to a one-line pointer, and lintian said
+ * incomplete-creative-commons-license).
+ */
+function licenseTexts(
+  upload: Upload,
+  g: Guess<unknown> | undefined,
+): { licenseText?: string; licenseTexts?: Record<string, string> } {
+  if (upload.root === null || g === undefined || g.source === 'user') return {};
+  const sources = g.source.split(',').filter((s) => s.startsWith('file:'));
+  if (sources.length === 1) {
+    const text = readLicense(upload.root, sources[0]!);
+    return text === undefined ? {} : { licenseText: text };
+  }
+  const texts: Record<string, string> = {};
+  for (const source of sources) {
+    const text = readLicense(upload.root, source);
+    const alt =
+      text === undefined
+        ? undefined
+        : alternative(basename(source.slice('file:'.length)), detectLicense(text));
+    if (alt !== undefined && text !== undefined) texts[alt.spdx] = text;
+  }
+  return Object.keys(texts).length > 0 ? { licenseTexts: texts } : {};
 }
 
 interface ArchChoice {
@@ -481,7 +509,7 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
       hint: 'Add a LICENSE file to the upload or --set license=<SPDX id>.',
     });
   }
-  const text = licenseText(input.upload, fields.license);
+  const texts = licenseTexts(input.upload, fields.license);
 
   const date =
     (typeof fields.date?.value === 'number' ? fields.date.value : undefined) ??
@@ -532,7 +560,7 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
     summary,
     description,
     license,
-    ...(text !== undefined ? { licenseText: text } : {}),
+    ...texts,
     copyright,
     release,
     standardsVersion: standardsVersion(release, problems),

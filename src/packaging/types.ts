@@ -88,6 +88,11 @@ export interface PackagePlan {
   license: string;
   /** The license text for debian/copyright when it is not in /usr/share/common-licenses. */
   licenseText?: string;
+  /**
+   * For an upload with one license file per alternative (`LICENSE-MIT`, `LICENSE-CC-BY-3.0`…): each file's text by
+   * the SPDX id it holds, for the License paragraph of that id.
+   */
+  licenseTexts?: Record<string, string>;
   /** Copyright holder line(s), e.g. "2024 Example Ltd". */
   copyright: string;
   /** The target release (changelog distribution, Standards-Version, Depends). */

@@ -28,7 +28,10 @@ function short(v: unknown): string {
 }
 
 /** The plan as inspect shows it: the decisions, without what the document already holds (fields, verdicts). */
-export type PlanSummary = Omit<PackagePlan, 'fields' | 'verdict' | 'fixedPlacements' | 'licenseText'>;
+export type PlanSummary = Omit<
+  PackagePlan,
+  'fields' | 'verdict' | 'fixedPlacements' | 'licenseText' | 'licenseTexts'
+>;
 
 export interface InspectOutput extends InspectResult {
   plan?: PlanSummary | null;
@@ -36,7 +39,7 @@ export interface InspectOutput extends InspectResult {
 }
 
 function summary(plan: PackagePlan): PlanSummary {
-  const { fields: _f, verdict: _v, fixedPlacements: _p, licenseText: _l, ...rest } = plan;
+  const { fields: _f, verdict: _v, fixedPlacements: _p, licenseText: _l, licenseTexts: _t, ...rest } = plan;
   return rest;
 }
 

@@ -238,6 +238,22 @@ function nameId(name: string): string | undefined {
 }
 
 /**
+ * The license a `LICENSE-<id>` file holds, as guessLicense counts it among the alternatives: the recognised text's
+ * id, else the id in the file name; undefined for a plain LICENSE/COPYING. Exported so the packaging can put each
+ * file's text under the right License paragraph of debian/copyright.
+ */
+export function alternative(
+  name: string,
+  d: LicenseDetection,
+): { spdx: string; confidence: number } | undefined {
+  const id = nameId(name);
+  if (id === undefined) return undefined;
+  return d.confidence >= CONFIDENT
+    ? { spdx: d.spdx, confidence: d.confidence }
+    : { spdx: id, confidence: NAMED_CONFIDENCE };
+}
+
+/**
  * Looks for license files at the upload root and in its single top directory; the first recognised LICENSE or
  * COPYING wins. Without one, the `LICENSE-<id>` files together are the license: each file is one alternative
  * (`A OR B`), its id the recognised text's, else the file name's.
@@ -259,13 +275,8 @@ export function guessLicense(root: string, referenceDir = COMMON_LICENSES): Lice
       const text = readFileSync(p, 'utf8');
       const d = detectLicense(text, referenceDir);
       const source = `file:${prefix}${name}`;
-      const id = nameId(name);
-      if (id !== undefined)
-        named.push(
-          d.confidence >= CONFIDENT
-            ? { spdx: d.spdx, confidence: d.confidence, source }
-            : { spdx: id, confidence: NAMED_CONFIDENCE, source },
-        );
+      const alt = alternative(name, d);
+      if (alt !== undefined) named.push({ ...alt, source });
       else if (out.license === undefined || (out.license.confidence < CONFIDENT && d.confidence >= CONFIDENT))
         out.license = guess(d.spdx, source, d.confidence);
       const holder = copyrightHolder(text);

@@ -85,6 +85,17 @@ test('copyright: the upload text is used for a single license; standard text for
     copyright(samplePlan({ license: 'proprietary' })),
     /^License: proprietary\n This software is not free/m,
   );
+  // One file per alternative: each License paragraph gets its own file's text (audacity's LICENSE-CC-BY-3.0 fell
+  // back to a pointer: lintian incomplete-creative-commons-license); a common license is still referenced.
+  const dual = copyright(
+    samplePlan({
+      license: 'CC-BY-3.0 OR GPL-2.0-only',
+      licenseTexts: { 'CC-BY-3.0': 'THE WORK IS PROVIDED\n\nUNDER THE TERMS', 'GPL-2.0-only': 'GPL text' },
+    }),
+  );
+  assert.match(dual, /^License: CC-BY-3\.0\n THE WORK IS PROVIDED\n \.\n UNDER THE TERMS\n/m);
+  assert.match(dual, /^License: GPL-2\n This program is free software/m);
+  assert.doesNotMatch(dual, /GPL text/);
   // Without a generated metainfo, neither its Files paragraph nor the CC0-1.0 text (lintian would warn
   // superfluous-file-pattern; build.test.ts checks that with lintian on the cli fixture).
   const noMeta = copyright(samplePlan(), { metainfo: false });

@@ -4,8 +4,8 @@
  * dual-licensed upload ("MIT OR Apache-2.0") states each text once.
  *
  * The license text follows Debian policy 12.5: a license in /usr/share/common-licenses is referred to by path with
- * its usual notice; any other license is given in full, from the upload's own license file (plan.licenseText)
- * or, for the short permissive licenses, from the standard text. Proprietary uploads say plainly that the terms
+ * its usual notice; any other license is given in full, from the upload's own license file (plan.licenseText, or
+ * plan.licenseTexts[id] when the upload has one file per license) or, for the short permissive licenses, from the standard text. Proprietary uploads say plainly that the terms
  * were not given, instead of inventing any.
  */
 import { Paragraph, formatDeb822 } from '../../formats/deb822/index.ts';
@@ -81,9 +81,12 @@ function verbatim(text: string): string[] {
 /** The text lines of one License paragraph. */
 export function licenseText(
   lic: Dep5License,
-  plan: Pick<PackagePlan, 'licenseText' | 'license'>,
+  plan: Pick<PackagePlan, 'licenseText' | 'licenseTexts' | 'license'>,
   single: boolean,
 ): string[] {
+  const own = Object.entries(plan.licenseTexts ?? {}).find(
+    ([spdx, text]) => dep5License(spdx).name === lic.name && text.trim() !== '',
+  );
   if (lic.commonFile !== undefined) {
     const intro = lic.gnu !== undefined ? gnuNotice(lic) : `Licensed under the ${lic.title}.`;
     return paragraphs(
@@ -94,6 +97,8 @@ export function licenseText(
   // which of them the file holds).
   if (single && plan.licenseText !== undefined && plan.licenseText.trim() !== '')
     return verbatim(plan.licenseText);
+  // With one file per alternative, each file is the authority for the license it holds.
+  if (own !== undefined) return verbatim(own[1]);
   const standard = Object.hasOwn(STANDARD_TEXTS, lic.name) ? STANDARD_TEXTS[lic.name] : undefined;
   if (standard !== undefined) return paragraphs(standard);
   if (isProprietary(lic.name) || lic.name === 'proprietary') {
