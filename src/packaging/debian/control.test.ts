@@ -142,9 +142,13 @@ const DOT_CASES = [
   // A list item whose lone "." would be wrapped onto a continuation line ("   .").
   `Features:\n\n- ${'word '.repeat(14)}abcdefg .\n- ok`,
   `${'x '.repeat(36)}.a .b .c .d .e .f .g .h .i .j .k .l .m .n .o .p .q .r .s .t .u .v .w .x .y .z`,
+  // Words led by "-" or "*" wrapped to the start of lines: possible-unindented-list-in-extended-description from the
+  // third such line (dosbox: command-line options in its README).
+  `${'y '.repeat(37)}-a -b -c -d -e -f -g -h -i -j -k -l -m -n -o -p -q -r -s -t -u -v -w -x -y -z ` +
+    `${'z '.repeat(30)}* * * - - - ${'-fullscreen '.repeat(20)}`,
 ];
 
-test('control: dot-led words never start a Description line (lintian on a dpkg-deb .deb, and the Perl oracle)', (t) => {
+test('control: words led by ".", "-" or "*" never start a Description line (lintian on a dpkg-deb .deb, and the Perl oracle)', (t) => {
   if (!requireTools(t, ['perl', 'dpkg-deb', 'lintian'], 'dpkg-dev lintian')) return;
   const plans = DOT_CASES.map((d) => samplePlan({ description: d }));
   for (const r of oracle(plans)) assert.deepEqual(r.hints, []);
@@ -167,7 +171,9 @@ test('control: dot-led words never start a Description line (lintian on a dpkg-d
     out.stdout
       .split('\n')
       .filter((l) =>
-        /description-contains-invalid-control-statement|extended-description-line-too-long/.test(l),
+        /description-contains-invalid-control-statement|extended-description-line-too-long|possible-unindented-list/.test(
+          l,
+        ),
       ),
     [],
   );

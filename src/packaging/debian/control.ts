@@ -82,8 +82,8 @@ export function extendedDescription(
   for (const block of parts) {
     if (lines.length > 0) lines.push('');
     if (block.kind === 'para') {
-      // A paragraph with words starting with "." is wrapped one column narrower: see noDotStarts.
-      const max = /(^| )\./.test(block.text) ? LINE_MAX - 2 : LINE_MAX - 1;
+      // A paragraph with words starting with ".", "-" or "*" is wrapped one column narrower: see noDotStarts.
+      const max = /(^| )[.\-*]/.test(block.text) ? LINE_MAX - 2 : LINE_MAX - 1;
       lines.push(...noDotStarts(wrap(block.text, max)));
     } else {
       for (const item of block.items) {
@@ -97,20 +97,28 @@ export function extendedDescription(
 }
 
 /**
- * A line starting with "." is a control statement in a Description (` .` is an empty line, ` .foo` the error
- * description-contains-invalid-control-statement). Such a line takes the previous line's last word along, again
- * while that word starts with "." too (zstd: "decoding .zst, .gz, …": moving ".gz," alone left ".zst," in front);
- * when no word can move (a paragraph starting with ".NET", or no room), it gets a ZERO WIDTH SPACE in front:
- * invisible, not whitespace for lintian's regexes, and unlike an indent it does not turn the line into a verbatim
- * one (an indented first line is the warning description-starts-with-leading-spaces).
+ * Paragraph lines that must not start with these: "." is a control statement in a Description (` .` is an empty
+ * line, ` .foo` the error description-contains-invalid-control-statement); "-" and "*" look like an unindented
+ * list item (the warning possible-unindented-list-in-extended-description, from the second such line: dosbox's
+ * "-fullscreen" and "- " wrapped to the start of lines).
+ */
+const BAD_START = /^[.\-*]/;
+
+/**
+ * A paragraph line starting with BAD_START takes the previous line's last word along, again while that word starts
+ * so too (zstd: "decoding .zst, .gz, …": moving ".gz," alone left ".zst," in front); when no word can move (a
+ * paragraph starting with ".NET", or no room), it gets a ZERO WIDTH SPACE in front: invisible, not whitespace for
+ * lintian's regexes, and unlike an indent it does not turn the line into a verbatim one (an indented first line is
+ * the warning description-starts-with-leading-spaces). A moved word leaves one column free, for the ZERO WIDTH SPACE
+ * the line still gets when the moved word starts badly too ("-a -b -c").
  */
 function noDotStarts(lines: string[]): string[] {
   const out = [...lines];
   for (let i = 0; i < out.length; i++) {
-    while (out[i]!.startsWith('.')) {
+    while (BAD_START.test(out[i]!)) {
       const prev = i > 0 ? out[i - 1]! : '';
       const space = prev.lastIndexOf(' ');
-      if (i > 0 && space > 0 && width(prev.slice(space + 1)) + 1 + width(out[i]!) <= LINE_MAX - 1) {
+      if (i > 0 && space > 0 && width(prev.slice(space + 1)) + 1 + width(out[i]!) <= LINE_MAX - 2) {
         out[i] = prev.slice(space + 1) + ' ' + out[i];
         out[i - 1] = prev.slice(0, space);
       } else out[i] = '\u200b' + out[i];
