@@ -27,6 +27,8 @@ export interface ContentsLibrary {
   /** The file name, taken as the soname it answers to. */
   soname: string;
   packages: string[];
+  /** Their qualifiers (`libs`, `non-free/libdevel`), parallel to `packages`: the importer tells -dev packages by it. */
+  sections: string[];
 }
 
 const TRIPLET = '[a-z0-9_]+-(?:linux-[a-z0-9_]+|kfreebsd-[a-z0-9_]+|gnu[a-z0-9_]*)';
@@ -58,7 +60,12 @@ export function isLibraryPath(path: string, opts: LibraryPathOptions = {}): bool
 export function libraryOf(rec: ContentsRecord, opts: LibraryPathOptions = {}): ContentsLibrary | undefined {
   if (!isLibraryPath(rec.path, opts)) return undefined;
   const rel = relative(rec.path);
-  return { path: `/${rel}`, soname: rel.slice(rel.lastIndexOf('/') + 1), packages: rec.packages };
+  return {
+    path: `/${rel}`,
+    soname: rel.slice(rel.lastIndexOf('/') + 1),
+    packages: rec.packages,
+    sections: rec.sections,
+  };
 }
 
 /**
