@@ -57,6 +57,14 @@ export interface DepdbSymbolsTable {
   body: Uint8Array;
 }
 
+/** Every binary package of a release by name (migration 0003): what Debian's names and epochs are read from. */
+export interface DepdbNamesTable {
+  release_id: number;
+  gen: number;
+  name_id: number;
+  version: string;
+}
+
 export interface Database {
   depdb_releases: DepdbReleasesTable;
   depdb_strings: DepdbStringsTable;
@@ -64,4 +72,5 @@ export interface Database {
   depdb_files: DepdbFilesTable;
   depdb_shlibs: DepdbShlibsTable;
   depdb_symbols: DepdbSymbolsTable;
+  depdb_names: DepdbNamesTable;
 }

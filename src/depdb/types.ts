@@ -80,4 +80,9 @@ export interface DepDbReader {
   releases(): Promise<Array<ReleaseKey & { origin: ImportOrigin; packages: number }>>;
   /** Providers for each soname (sonames with no provider at all are absent from the map). */
   providers(key: ReleaseKey, sonames: string[]): Promise<Map<string, SonameProviders>>;
+  /**
+   * The versions `release` has of each binary package name asked (any architecture; absent when it has none).
+   * Optional: a reader without it (a remote one) cannot tell name clashes.
+   */
+  packageVersions?(release: string, names: string[]): Promise<Map<string, string[]>>;
 }

@@ -223,8 +223,19 @@ test('lintian: 0 errors on the in-process .debs and .dscs; tags of both builds r
   assert.deepEqual(binary(ours), binary(theirs), 'the same binary-package tags for both builds');
 });
 
-/** Plans the fixtures alone do not reach: relation fields, extra conffiles, a per-architecture subtree. */
+/**
+ * Plans the fixtures alone do not reach: relation fields, extra conffiles, a per-architecture subtree, and an epoch
+ * (a name that clashes with an epoch'd Debian package takes its epoch: both builds keep it out of the file names,
+ * which compareBuilds checks, and in the Version field).
+ */
 const VARIANTS: Array<[FixtureName, Variant]> = [
+  [
+    'cli',
+    {
+      label: 'epoch',
+      plan: (p) => ({ ...p, version: `3:${p.upstreamVersion}-${p.revision}` }),
+    },
+  ],
   [
     'data',
     {

@@ -2,8 +2,8 @@
  * packageUpload: the packaging engine's one entry point (issue 4), shared by `pkgme package`, `pkgme build` and
  * later the service's worker. It strings the stages together in order:
  *
- *   open upload → backends → fields → resolve for the release (depdb) → planPackage (overrides win) → icons →
- *   planLayout → writeSource (+ buildDeb) → the report beside the .dsc
+ *   open upload → backends → fields → resolve for the release (depdb) → Debian's names (depdb) → planPackage
+ *   (overrides win) → icons → planLayout → writeSource (+ buildDeb) → the report beside the .dsc
  *
  * Each stage is its own module with a typed input and output; this file only orders them, keeps the unpacked upload
  * alive while the source package and the .deb are written from it, and guarantees the filesystem contract:
@@ -156,7 +156,9 @@ function withDebParts(plan: PackagePlan, upload: Upload, inspected: InspectResul
 export function planUpload(
   upload: Upload,
   inspected: InspectResult,
-  opts: Pick<PackageOptions, 'overrides' | 'release'> = {},
+  opts: Pick<PackageOptions, 'overrides' | 'release'> & {
+    debianPackages?: Record<string, Record<string, string[]>>;
+  } = {},
 ): PackagePlan {
   let plan = planPackage(
     {
@@ -165,6 +167,7 @@ export function planUpload(
       releases: inspected.releases,
       upload,
       ...(inspected.backend !== null ? { backend: inspected.backend } : {}),
+      ...(opts.debianPackages ? { debianPackages: opts.debianPackages } : {}),
     },
     {
       ...(opts.overrides ? { overrides: opts.overrides } : {}),
@@ -174,6 +177,27 @@ export function planUpload(
   if (plan.uploadName === undefined) plan = { ...plan, uploadName: upload.name };
   if (inspected.backend === 'deb') plan = withDebParts(plan, upload, inspected);
   return plan;
+}
+
+/**
+ * Debian's versions of the names the package may take (the guessed one and a user's --set package=), in every
+ * release the store has, for planPackage's clash check and epoch: one indexed query per release. Undefined when the
+ * store cannot tell (none, or a reader without packageVersions).
+ */
+export async function debianPackagesFor(
+  store: DepDbReader | undefined,
+  inspected: InspectResult,
+  overrides: Overrides | undefined,
+): Promise<Record<string, Record<string, string[]>> | undefined> {
+  if (store?.packageVersions === undefined) return undefined;
+  const names = [inspected.fields.name?.value, overrides?.name].filter(
+    (n): n is string => typeof n === 'string' && n !== '',
+  );
+  if (names.length === 0) return undefined;
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const release of new Set((await store.releases()).map((r) => r.release)))
+    out[release] = Object.fromEntries(await store.packageVersions(release, names));
+  return out;
 }
 
 /**
@@ -276,7 +300,8 @@ export async function packageUpload(path: string, opts: PackageOptions): Promise
       ...(opts.release ? { releases: [opts.release] } : {}),
     });
     progress('plan');
-    let plan = planUpload(upload, inspected, opts);
+    const debianPackages = await debianPackagesFor(opts.store, inspected, opts.overrides);
+    let plan = planUpload(upload, inspected, { ...opts, ...(debianPackages ? { debianPackages } : {}) });
     failOnErrors(plan.problems);
     progress('layout');
     const problems = [...plan.problems];

@@ -17,7 +17,9 @@ import { PkgmeError } from '../errors.ts';
 import { getKey, listValue, mainGroup, parseDesktop } from '../inspect/guess/desktop.ts';
 import { guess, type Guess } from '../inspect/guess/field.ts';
 import { alternative, detectLicense } from '../inspect/guess/license.ts';
+import { nameClash } from '../inspect/guess/name-version.ts';
 import { guessSection } from '../inspect/guess/section.ts';
+import { checkVersion, compareVersions } from '../formats/version/index.ts';
 import { applyOverrides, validateOverride } from './overrides.ts';
 import { archTrees, inTree, machineArchitecture } from './plan-arch.ts';
 import {
@@ -40,6 +42,11 @@ export interface PlanInput {
   upload: Upload;
   /** The backend that inspected the upload ('binary', 'deb'); see fromDeb for when it is not given. */
   backend?: string;
+  /**
+   * Debian's versions of the names the package may take, by release then name (the dependency database's
+   * depdb_names; see debianEpoch). A release present here has NAME_CLASHES_DEBIAN decided again by the plan.
+   */
+  debianPackages?: Record<string, Record<string, string[]>>;
 }
 
 /**
@@ -350,23 +357,78 @@ function required(field: 'name' | 'version', value: string | undefined): string 
   );
 }
 
+/**
+ * The epoch a package named like a Debian one takes: the highest of Debian's versions' epochs, when the version is
+ * guessed (a user's --set version= is taken as given) and carries none. Debian's other packages' relations on the
+ * name compare against Debian's epoch (bookworm's findutils: `Breaks: mc (<< 3:4.8.29)`), and dpkg ranks any
+ * version without one below all with one: our mc 4.8.29-1 would be "older" than Debian's 3:4.8.29-2 and broken by
+ * findutils, so apt refuses to install it.
+ */
+export function debianEpoch(versions: string[], version: Guess<unknown> | undefined): number {
+  const own = str(version);
+  if (version?.source === 'user' || own === undefined || own.includes(':')) return 0;
+  let epoch = 0;
+  for (const v of versions) {
+    const r = checkVersion(v);
+    if (!('problem' in r) && r.version.epoch > epoch) epoch = r.version.epoch;
+  }
+  return epoch;
+}
+
+/** The newest of Debian's versions (dpkg's order), for the warning. */
+function newestVersion(versions: string[]): string {
+  return versions.reduce((a, b) => {
+    try {
+      return compareVersions(a, b) >= 0 ? a : b;
+    } catch {
+      return a;
+    }
+  });
+}
+
 export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePlan {
   const fields = applyOverrides(input.fields, opts.overrides ?? {});
   const pkg = required('name', str(fields.name));
-  const upstream = required('version', str(fields.version));
+  let upstream = required('version', str(fields.version));
   const settled = new Set(['NAME_UNKNOWN', 'VERSION_UNKNOWN']);
   for (const [field, codes] of Object.entries(SETTLES))
     if (fields[field]?.source === 'user') for (const c of codes) settled.add(c);
+  const release = releaseOf(input, opts);
+  // With the release's names known, the clash is decided here, against the final name (a backend's warning was
+  // about the guessed one).
+  const debianNames = input.debianPackages?.[release];
   const problems: Problem[] = input.problems.filter(
     (p) =>
       !settled.has(p.code) &&
       !RECOMPUTED.has(p.code) &&
-      !(p.code === 'NAME_CLASHES_DEBIAN' && fields.name?.source === 'user'),
+      !(p.code === 'NAME_CLASHES_DEBIAN' && (fields.name?.source === 'user' || debianNames !== undefined)),
   );
   const decided: Record<string, Guess<unknown>> = { ...fields };
 
   const revision = str(fields.revision) ?? '1';
   if (fields.revision === undefined) decided.revision = guess(revision, 'default', 1);
+  const debianVersions = debianNames?.[pkg] ?? [];
+  if (debianVersions.length > 0) {
+    const newest = newestVersion(debianVersions);
+    const epoch = debianEpoch(debianVersions, fields.version);
+    if (epoch > 0) {
+      upstream = `${epoch}:${upstream}`;
+      decided.version = guess(
+        upstream,
+        `${fields.version!.source}+debian-epoch:${release}/${pkg}=${newest}`,
+        fields.version!.confidence,
+      );
+    }
+    // A name the user chose is their decision; the epoch it brought is still said.
+    if (fields.name?.source !== 'user' || epoch > 0)
+      problems.push(
+        nameClash(pkg, {
+          release,
+          version: newest,
+          ...(epoch > 0 ? { epochTaken: `${upstream}-${revision}` } : {}),
+        }),
+      );
+  }
   const colon = upstream.indexOf(':');
   const upstreamVersion = colon >= 0 ? upstream.slice(colon + 1) : upstream;
 
@@ -374,7 +436,6 @@ export function planPackage(input: PlanInput, opts: PlanOptions = {}): PackagePl
   decided.architecture = architecture;
   const entries = input.upload.inventory.entries.filter((e) => inTree(e.path, tree));
 
-  const release = releaseOf(input, opts);
   decided.release = guess(release, opts.release !== undefined ? 'user' : 'default', 1);
 
   const userExes = fields.executables?.source === 'user';

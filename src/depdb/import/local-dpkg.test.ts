@@ -133,6 +133,27 @@ for (const backend of ['pglite', 'postgres'] as const) {
       );
     });
 
+    test("every installed package's name and version, as dpkg-query lists them (depdb_names)", async (t) => {
+      if (!tdb) return unavailable(t, 'no PostgreSQL server at DATABASE_URL / 127.0.0.1:5432');
+      if (!requireTools(t, ['dpkg-query'], 'dpkg')) return;
+      const want = new Map<string, Set<string>>();
+      for (const line of run('dpkg-query', [
+        '-W',
+        '-f',
+        '${db:Status-Eflag} ${db:Status-Status} ${Package} ${Version}\\n',
+      ]).split('\n')) {
+        const [eflag, status, name, version] = line.trim().split(/\s+/);
+        if (eflag !== 'ok' || status !== 'installed' || name === undefined || version === undefined) continue;
+        want.set(name, (want.get(name) ?? new Set()).add(version));
+      }
+      const got = await store.packageVersions(release, [...want.keys()]);
+      assert.deepEqual(
+        [...got].map(([n, v]) => `${n} ${v.join(',')}`).sort(),
+        [...want].map(([n, v]) => `${n} ${[...v].sort().join(',')}`).sort(),
+      );
+      console.log(`${backend}: ${got.size} installed package names with dpkg-query's versions`);
+    });
+
     test('keeps every shlibs line of /var/lib/dpkg/info, byte for byte', async (t) => {
       if (!tdb) return unavailable(t, 'no PostgreSQL server at DATABASE_URL / 127.0.0.1:5432');
       const oracle = shlibsOracle();

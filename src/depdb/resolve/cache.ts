@@ -16,7 +16,12 @@ export class CachingReader implements DepDbReader {
   private readonly stamps = new Map<string, string>();
   private readonly entries = new Map<string, SonameProviders | null>();
 
-  constructor(readonly inner: DepDbReader) {}
+  /** The inner reader's, uncached (one query per plan, not per soname); absent when the inner reader has none. */
+  readonly packageVersions?: (release: string, names: string[]) => Promise<Map<string, string[]>>;
+
+  constructor(readonly inner: DepDbReader) {
+    if (inner.packageVersions) this.packageVersions = inner.packageVersions.bind(inner);
+  }
 
   async releases(): Promise<Array<ReleaseKey & { origin: ImportOrigin; packages: number }>> {
     const rels = await this.inner.releases();

@@ -1,6 +1,6 @@
 /**
  * What every importer shares: the options the CLI passes, progress reporting, and `importRecords`, which drives an
- * ImportSession (begin → batches of putPackages → removePackagesNotIn → finishImport) for one (release, arch).
+ * ImportSession (begin → batches of putPackages → removePackagesNotIn → putNames → finishImport) for one (release, arch).
  * Importers (src/depdb/import/*) only produce PackageRecords; the CLI picks one from its registry
  * (src/cli/commands/depdb-import.ts) by the options given.
  */
@@ -82,6 +82,8 @@ export async function importRecords(
   }
   if (batch.length > 0) await flush();
   await session.removePackagesNotIn(keep);
+  // Every record is a package of the release, so the same list is the release's names (depdb_names).
+  await session.putNames(keep);
   const stats = await session.finishImport();
   return {
     ...stats,

@@ -140,6 +140,25 @@ export class StoreReader implements DepDbReader {
   }
 
   /**
+   * The versions Debian's `release` has of each of `names` (any architecture imported, every binary package of its
+   * Packages indices: depdb_names), sorted as text; names it lacks are absent. An empty map also when the release was
+   * imported before the names were kept (re-import it) or not at all: a clash check then finds nothing to say.
+   */
+  async packageVersions(release: string, names: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    const wanted = [...new Set(names)];
+    if (wanted.length === 0) return out;
+    const rows = await sql<{ name: string; version: string }>`
+      SELECT DISTINCT s.value AS name, d.version
+      FROM depdb_names d JOIN depdb_releases r ON r.id = d.release_id AND d.gen = r.current_gen
+      JOIN depdb_strings s ON s.id = d.name_id
+      WHERE r.release = ${release} AND s.value = ANY(${wanted}::text[])
+      ORDER BY 1, 2`.execute(this.db);
+    for (const r of rows.rows) out.set(r.name, [...(out.get(r.name) ?? []), r.version]);
+    return out;
+  }
+
+  /**
    * libdep-service's lookup: for each library (soname), the binary packages that provide it (ship the file, or
    * declare it in shlibs or symbols), sorted. Libraries nobody provides are absent, as in the original service.
    * Without `release`, the most recently imported release of `arch` answers.

@@ -1,7 +1,7 @@
 /**
  * The store behind the apt importer's PackageSink interface (src/depdb/import/apt/sink.ts; matched structurally, so
  * the store does not import the importer): begin → beginImport, isKnown → the session's (name, version) check,
- * put → putPackages, finish → removePackagesNotIn(present) + finishImport. One import at a time per sink.
+ * put → putPackages, finish → removePackagesNotIn(present) + putNames(names, else present) + finishImport. One import at a time per sink.
  */
 import type { ImportOrigin, PackageRecord, ReleaseKey } from '../types.ts';
 import type { DepDbStore, ImportSession, ImportStats } from './store.ts';
@@ -38,10 +38,12 @@ export class StoreSink {
     key: ReleaseKey,
     origin: ImportOrigin,
     present: Array<{ name: string; version: string }>,
+    names?: Array<{ name: string; version: string }>,
   ): Promise<void> {
     const s = this.current(key);
     await s.setOrigin(origin);
     await s.removePackagesNotIn(present);
+    await s.putNames(names ?? present);
     this.finished.push({ ...(await s.finishImport()), key });
     this.session = undefined;
   }

@@ -227,6 +227,29 @@ export class ImportSession {
     return n;
   }
 
+  /**
+   * Stages every binary package of the release by (name, version), library or not (depdb_names, migration 0003),
+   * replacing what an interrupted run of this generation staged. Three statements whatever the count: the names go
+   * as two arrays (unnest), so the ~64k names of a Debian release cost one round trip each, not a batch loop.
+   */
+  async putNames(names: ReadonlyArray<{ name: string; version: string }>): Promise<void> {
+    const n = names.map((x) => x.name);
+    const v = names.map((x) => x.version);
+    const g = this.generation;
+    await this.db.transaction().execute(async (trx) => {
+      await sql`DELETE FROM depdb_names WHERE release_id = ${this.releaseId} AND gen = ${g}`.execute(trx);
+      // Only the missing strings are inserted: ON CONFLICT alone would draw a sequence number for every name.
+      await sql`INSERT INTO depdb_strings (value) SELECT DISTINCT k.n FROM unnest(${n}::text[]) AS k(n)
+        WHERE NOT EXISTS (SELECT 1 FROM depdb_strings s WHERE s.value = k.n)
+        ON CONFLICT (value) DO NOTHING`.execute(trx);
+      await sql`INSERT INTO depdb_names (release_id, gen, name_id, version)
+        SELECT DISTINCT ${this.releaseId}::int, ${g}::int, s.id, k.v
+        FROM unnest(${n}::text[], ${v}::text[]) AS k(n, v) JOIN depdb_strings s ON s.value = k.n`.execute(
+        trx,
+      );
+    });
+  }
+
   /** Makes the generation current (one UPDATE), then deletes the rows no generation can see any more. */
   async finishImport(): Promise<ImportStats> {
     const g = this.generation;
@@ -243,6 +266,7 @@ export class ImportSession {
     await sql`DELETE FROM depdb_packages WHERE release_id = ${this.releaseId} AND removed_gen <= ${g}`.execute(
       this.db,
     );
+    await sql`DELETE FROM depdb_names WHERE release_id = ${this.releaseId} AND gen < ${g}`.execute(this.db);
     return {
       written: this.written,
       skipped: this.skipped,

@@ -99,6 +99,35 @@ export function toUpstreamVersion(raw: string): { version: string } | { problem:
   return { version: v };
 }
 
+/** What Debian has under a clashing name, for the warning: its release and version, and the epoch the plan took. */
+export interface DebianClash {
+  release: string;
+  /** Debian's version (the newest when the release has several). */
+  version: string;
+  /** The plan's version when it took Debian's epoch (see src/packaging/plan.ts), else undefined. */
+  epochTaken?: string;
+}
+
+/**
+ * NAME_CLASHES_DEBIAN: the package name is a Debian package's. With what Debian has (the plan knows it from the
+ * dependency database), the message names its version and, when the plan took its epoch, says why: Debian's other
+ * packages' relations on the name (bookworm's findutils `Breaks: mc (<< 3:4.8.29)`) compare against that epoch, and
+ * without it apt ranks our package below every epoch'd version and refuses it.
+ */
+export function nameClash(name: string, debian?: DebianClash): GuessProblem {
+  const has = debian === undefined ? '' : `: ${debian.release} has ${name} ${debian.version}`;
+  const epoch =
+    debian?.epochTaken === undefined
+      ? ''
+      : `; the version takes Debian's epoch (${debian.epochTaken}), because Debian's relations on ${name} compare against it and apt would rank an epoch-less version below Debian's`;
+  return {
+    severity: 'warning',
+    code: 'NAME_CLASHES_DEBIAN',
+    message: `package name "${name}" is already used by a Debian package${has}${epoch}`,
+    hint: `Installing it would replace or conflict with Debian's ${name}; choose another with --set package=NAME${debian?.epochTaken !== undefined ? ', or give the version yourself with --set version=' : ''}.`,
+  };
+}
+
 export interface NameVersionInput {
   metadata?: MetadataFields;
   /** The uploaded file's name, e.g. `foo-1.2.3-linux-x86_64.tar.gz`. */
@@ -150,13 +179,7 @@ export function guessNameVersion(input: NameVersionInput): NameVersionGuess {
       message: 'no usable package name in the metadata file, the upload name or its top directory',
       hint: 'Set one with --set package=NAME (lowercase letters, digits, + - .; at least 2 characters).',
     });
-  else if (input.debianNames?.has(out.package.value) === true)
-    problems.push({
-      severity: 'warning',
-      code: 'NAME_CLASHES_DEBIAN',
-      message: `package name "${out.package.value}" is already used by a Debian package`,
-      hint: `Installing it would replace or conflict with Debian's ${out.package.value}; choose another with --set package=NAME.`,
-    });
+  else if (input.debianNames?.has(out.package.value) === true) problems.push(nameClash(out.package.value));
 
   for (const c of versions) {
     const r = toUpstreamVersion(c.raw);

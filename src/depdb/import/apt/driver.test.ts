@@ -82,6 +82,7 @@ function oracle(deb: string) {
       version: field('Version'),
       architecture: field('Architecture'),
       source: field('Source'),
+      section: field('Section'),
       shlibs: read('shlibs'),
       symbols: read('symbols'),
       types,
@@ -112,7 +113,13 @@ test('imports the library packages of a local repository, equal to dpkg-deb -e',
   for (const deb of debs) {
     const want = oracle(deb);
     const rec = got.get(want.name);
-    const shipsLib = [...want.types.keys()].some((p) => /\/lib[^/]*\/(?:[^/]+\/)?[^/]+\.so\.\d/.test(p));
+    // A shared library in a directory dpkg-shlibdeps searches; a `.so`-only package is a -dev one's linker symlink.
+    const libFiles = [...want.types.keys()].filter((p) =>
+      /^\/(?:usr\/)?lib[^/]*\/(?:[^/]+-[^/]+\/)?(?:lib|ld)[^/]*\.so(?:\.\d[^/]*)?$/.test(p),
+    );
+    const shipsLib =
+      libFiles.some((p) => /\.so\.\d/.test(p)) ||
+      (libFiles.length > 0 && !want.name.endsWith('-dev') && want.section !== 'libdevel');
     assert.equal(rec !== undefined, shipsLib, `${want.name}: selected iff it ships a shared library`);
     if (!rec) continue;
     assert.equal(rec.version, want.version);
@@ -136,6 +143,15 @@ test('imports the library packages of a local repository, equal to dpkg-deb -e',
       `${libs} library files (${symlinks} symlinks) checked against dpkg-deb -c; fetched ${r.bytesFetched - r.indexBytes} of ${debBytes} .deb bytes`,
   );
   assert.equal(r.selected, libraryDebs.length);
+  // The release's names: every package of the index, library or not, at dpkg-deb's version.
+  const names = (o.sink as MemorySink).releases.get(`${SUITE}/amd64`)!.names;
+  const key = (n: { name: string; version: string }) => `${n.name} ${n.version}`;
+  assert.deepEqual(
+    names.map(key).sort(),
+    [...new Set(debs.map((d) => oracle(d)).map(key))].sort(),
+    'every package of the index is a name of the release',
+  );
+  assert.ok(names.length > libraryDebs.length, 'the names hold non-library packages too');
   assert.equal(r.failed.length, 0);
   assert.equal(r.fullDownloads, 0);
   assert.ok(r.bytesFetched - r.indexBytes < debBytes / 10, 'Range fetches read a small part of the .debs');

@@ -1,8 +1,9 @@
 /**
  * The apt import driver: for one source, suite and architecture, verify InRelease, fetch Packages and Contents,
  * select the library packages, fetch each one's control member (bounded concurrency), and hand PackageRecords to
- * the sink in batches. Resumable and incremental through the journal; a package that fails is reported and left
- * out of the journal, so the next run retries exactly the failures.
+ * the sink in batches; at the end, every package's (name, version) of the indices too (the release's names).
+ * Resumable and incremental through the journal; a package that fails is reported and left out of the journal, so
+ * the next run retries exactly the failures.
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -144,6 +145,9 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
   const checksums: Record<string, string> = {};
   let indexBytes = releaseBytes;
   const index = new Map<string, PackageEntry>();
+  // Every binary package of every component, library or not: the release's names (a name clash warns and takes
+  // Debian's epoch, src/packaging/plan.ts). Already parsed for the selection, so keeping them costs one array.
+  const names: Array<{ name: string; version: string }> = [];
   let libs: Map<string, LibraryFile[]> | undefined = new Map();
   for (const component of source.components) {
     const packages = await repo.index(release, [
@@ -153,7 +157,10 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
     ]);
     checksums[packages.path] = packages.sha256;
     indexBytes += packages.fetched;
-    for (const [name, e] of parsePackagesIndex(packages.data, packages.path)) index.set(name, e);
+    for (const [name, e] of parsePackagesIndex(packages.data, packages.path)) {
+      index.set(name, e);
+      names.push({ name, version: e.version });
+    }
     if (libs === undefined) continue;
     const contents = await fetchContents(repo, release, component, arch, opts, warn);
     if (contents === undefined) {
@@ -255,6 +262,7 @@ export async function importApt(opts: AptImportOptions): Promise<AptImportResult
       key,
       origin,
       selected.map((e) => ({ name: e.name, version: e.version })),
+      opts.only ? names.filter((n) => opts.only!(n.name)) : names,
     );
     journal.compact(selected.map(entryKey));
   }

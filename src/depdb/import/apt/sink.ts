@@ -14,11 +14,16 @@ export interface PackageSink {
   isKnown?(name: string, version: string): Promise<boolean>;
   /** Adds or replaces packages (by name) in `key`. Called once at a time, never concurrently. */
   put(key: ReleaseKey, records: PackageRecord[]): Promise<void>;
-  /** The import is complete: `present` is every package of the release; the sink drops any other. */
+  /**
+   * The import is complete: `present` is every package put (or known) in the release; the sink drops any other.
+   * `names` is every binary package of the release's Packages indices, library or not (for name clashes and
+   * epochs); without it, `present` stands in.
+   */
   finish(
     key: ReleaseKey,
     origin: ImportOrigin,
     present: Array<{ name: string; version: string }>,
+    names?: Array<{ name: string; version: string }>,
   ): Promise<void>;
 }
 
@@ -26,14 +31,19 @@ export interface PackageSink {
 export class MemorySink implements PackageSink {
   readonly releases = new Map<
     string,
-    { origin?: ImportOrigin; packages: Map<string, PackageRecord>; finished: boolean }
+    {
+      origin?: ImportOrigin;
+      packages: Map<string, PackageRecord>;
+      names: Array<{ name: string; version: string }>;
+      finished: boolean;
+    }
   >();
   puts = 0;
 
   private rel(key: ReleaseKey) {
     const k = `${key.release}/${key.arch}`;
     let r = this.releases.get(k);
-    if (!r) this.releases.set(k, (r = { packages: new Map(), finished: false }));
+    if (!r) this.releases.set(k, (r = { packages: new Map(), names: [], finished: false }));
     return r;
   }
 
@@ -53,10 +63,12 @@ export class MemorySink implements PackageSink {
     key: ReleaseKey,
     origin: ImportOrigin,
     present: Array<{ name: string; version: string }>,
+    names?: Array<{ name: string; version: string }>,
   ): Promise<void> {
     const r = this.rel(key);
     const keep = new Set(present.map((p) => p.name));
     for (const n of [...r.packages.keys()]) if (!keep.has(n)) r.packages.delete(n);
+    r.names = names ?? present;
     r.origin = origin;
     r.finished = true;
   }
