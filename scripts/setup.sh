@@ -15,6 +15,8 @@ packages=(
   # Packaging (issue 4): debhelper + fakeroot for the dpkg-buildpackage equivalence check, appstream for
   # `appstreamcli validate`, debootstrap for the install-test chroot.
   debhelper fakeroot appstream debootstrap
+  # man-db + groff are lintian's groff-message oracle; tmux's man page is the real page with groff-1.23 macros.
+  man-db groff-base tmux
   # ELF fixtures: 32-bit x86, arm64, armhf, and big-endian s390x (64-bit) and powerpc (32-bit).
   gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-s390x-linux-gnu gcc-powerpc-linux-gnu
   # ELF fixtures made with as+ld only, to check the machine -> Debian architecture rule with dpkg-architecture.

@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { PkgmeError } from '../errors.ts';
 import { requireTools } from '../testing/env.ts';
 import { buildDeb } from './build.ts';
@@ -167,5 +168,35 @@ test("a launcher's man page is the upload's own when it ships one, else the gene
     );
   } finally {
     cli.cleanup();
+  }
+});
+
+test("the upload's man page with groff-1.23-only macros ships rewritten (generated), plain or gzipped", async () => {
+  const { upload, cleanup } = await openFixture('nopath');
+  try {
+    const plainPath = join(upload.root!, 'bundler-0.3/man/bundler-tool.1');
+    const gzPath = join(upload.root!, 'bundler-0.3/share/man/man1/bundler.1.gz');
+    writeFileSync(plainPath, `${readFileSync(plainPath, 'latin1')}.Tg tool\n.MR ls 1 ,\n`, 'latin1');
+    const gzText = gunzipSync(readFileSync(gzPath)).toString('latin1');
+    writeFileSync(gzPath, gzipSync(Buffer.from(`${gzText}.Tg bundler\n`, 'latin1')));
+    const layout = planLayout(fixturePlan('nopath'), upload, fixtureExtras('nopath'));
+    const man = layout.placements.filter((p) => p.to.startsWith('/usr/share/man/'));
+    assert.deepEqual(
+      man.map((p) => [p.kind, p.to]),
+      [
+        ['generated', '/usr/share/man/man1/bundler-tool.1'],
+        ['generated', '/usr/share/man/man1/bundler.1'],
+      ],
+    );
+    const [tool, bundler] = man.map((p) =>
+      p.kind === 'generated' ? Buffer.from(p.data).toString('latin1') : '',
+    );
+    assert.equal(
+      tool,
+      `${readFileSync(plainPath, 'latin1').replace('.Tg tool\n.MR ls 1 ,\n', '')}.IR ls (1),\n`,
+    );
+    assert.equal(bundler, gzText);
+  } finally {
+    cleanup();
   }
 });

@@ -19,7 +19,8 @@
  * - An upstream debian/ directory at the top of the tree is left out with a warning: dpkg-source replaces it with
  *   pkgme's own debian/, so a Debian builder could not ship it, and the in-process build must not either.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join, posix } from 'node:path';
 import { PkgmeError } from '../errors.ts';
 import type { Problem, Upload } from '../backends/types.ts';
@@ -27,6 +28,7 @@ import { readUpload, type UploadSet } from '../depdb/resolve/upload.ts';
 import type { UploadElf } from '../depdb/resolve/model.ts';
 import { metainfoPath } from './debian/metainfo.ts';
 import { dhLinkTarget, dhScriptSources } from './dh.ts';
+import { compatManpage } from './manpage-compat.ts';
 import { launcherDir } from './plan-launcher.ts';
 import type { Layout, PackagePlan, Placement } from './types.ts';
 
@@ -146,6 +148,28 @@ export function upstreamManpage(upload: Upload, appRoot: string, cmd: string): s
       Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)),
   );
   return found[0]?.path;
+}
+
+/** A man page is a few hundred KiB at most; a bigger file is shipped untouched rather than read. */
+const MAX_MANPAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The upload's man page rewritten for the release's groff (manpage-compat.ts), or undefined when it needs no change
+ * or cannot be read (then it ships as the upload has it). Bytes are handled as Latin-1 so that a page in any
+ * encoding comes back byte for byte outside the rewritten lines.
+ */
+function compatUploadPage(upload: Upload, path: string): Uint8Array | undefined {
+  if (upload.root === null) return undefined;
+  try {
+    const file = join(upload.root, path);
+    if (statSync(file).size > MAX_MANPAGE_BYTES) return undefined;
+    const raw = readFileSync(file);
+    const bytes = path.endsWith('.gz') ? gunzipSync(raw, { maxOutputLength: MAX_MANPAGE_BYTES }) : raw;
+    const page = compatManpage(bytes.toString('latin1'));
+    return page === undefined ? undefined : Buffer.from(page, 'latin1');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -314,7 +338,11 @@ export function planLayout(plan: PackagePlan, upload: Upload, extras: LayoutExtr
   for (const cmd of [...new Set([...Object.keys(launchers), ...Object.keys(generatedPages)])].sort()) {
     const own = plan.fixedPlacements === undefined ? upstreamManpage(upload, appRoot, cmd) : undefined;
     const roff = generatedPages[cmd];
-    if (own !== undefined) {
+    const compat = own === undefined ? undefined : compatUploadPage(upload, own);
+    if (compat !== undefined) {
+      // The upload's page with groff-1.23-only macros rewritten (manpage-compat.ts): shipped as a generated file.
+      placements.push({ kind: 'generated', to: `/usr/share/man/man1/${cmd}.1`, mode: 0o644, data: compat });
+    } else if (own !== undefined) {
       const to = `/usr/share/man/man1/${cmd}.1${own.endsWith('.gz') ? '.gz' : ''}`;
       placements.push({ kind: 'upload', from: own, to });
     } else if (roff !== undefined) {
