@@ -16,6 +16,16 @@ import { compatManpage } from './manpage-compat.ts';
 const tmp = mkdtempSync(join(tmpdir(), 'pkgme-mancompat-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** grotty's overstrike (`x\bx` bold, `_\bx` italics) removed: a backspace takes back the character before it. */
+function withoutOverstrike(s: string): string {
+  const out: string[] = [];
+  for (const ch of s) {
+    if (ch === '\b') out.pop();
+    else out.push(ch);
+  }
+  return out.join('');
+}
+
 /**
  * groff's warnings as lintian gets them (its exact command: -Z stops at troff's intermediate output), and the page
  * as a reader sees it (rendered, overstrike bold and italics removed).
@@ -32,7 +42,7 @@ function man(page: string | Buffer, name: string): { out: string; warnings: stri
   const shown = spawnSync('man', ['-E', 'UTF-8', '-l', '-Tutf8', file], { encoding: 'utf8', env });
   assert.equal(shown.status, 0, shown.stderr);
   return {
-    out: shown.stdout.replace(/.\x08/g, ''),
+    out: withoutOverstrike(shown.stdout),
     warnings: r.stderr.split('\n').filter((l) => l.trim() !== ''),
   };
 }
