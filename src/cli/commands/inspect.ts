@@ -13,7 +13,7 @@ import type { DepDbReader } from '../../depdb/types.ts';
 import { PkgmeError } from '../../errors.ts';
 import { inspectOpened, inspectUpload, openUpload, type InspectResult } from '../../inspect/inspect.ts';
 import { applyOverrides } from '../../packaging/overrides.ts';
-import { planUpload } from '../../packaging/pipeline.ts';
+import { debianPackagesFor, planUpload } from '../../packaging/pipeline.ts';
 import type { Overrides, PackagePlan } from '../../packaging/types.ts';
 import { declareOverrideOptions, readOverrides, type OverrideOptions } from '../overrides.ts';
 
@@ -57,8 +57,14 @@ async function inspectAndPlan(
     if (result.backend === null) return result;
     try {
       const release = opts.releases.length === 1 ? opts.releases[0] : undefined;
+      // Debian's names as `pkgme package` reads them, so the plan shown has the same clash warning and epoch.
+      const debianPackages = await debianPackagesFor(opts.store, result, opts.overrides);
       result.plan = summary(
-        planUpload(upload, result, { overrides: opts.overrides, ...(release ? { release } : {}) }),
+        planUpload(upload, result, {
+          overrides: opts.overrides,
+          ...(release ? { release } : {}),
+          ...(debianPackages ? { debianPackages } : {}),
+        }),
       );
     } catch (err) {
       if (!(err instanceof PkgmeError)) throw err;
