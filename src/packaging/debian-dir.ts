@@ -29,8 +29,11 @@ import {
   type LintianFacts,
 } from './debian/index.ts';
 import { elfFacts } from './debian/lintian-overrides.ts';
+import { dataScriptHints, hashbang, notElfOrScript, sourceMissing } from './debian/lintian-rules.ts';
 import { metadataLicense } from './debian/metainfo.ts';
+import { fixpermsMode } from './dh.ts';
 import { appRootOf } from './layout.ts';
+import { scanUpload } from './lintian-scan.ts';
 import type { Layout, PackagePlan, Placement } from './types.ts';
 
 /**
@@ -180,7 +183,8 @@ export async function writeDebianDir(
 
 /**
  * The lintian facts of what the Layout ships from the upload: unstripped ELF files (rules keeps dh_strip off) and
- * shared libraries with no DT_NEEDED, as package paths.
+ * shared libraries with no DT_NEEDED, as package paths; and, for the files of the upload tree (/usr/lib/<package>),
+ * what lintian reads in their contents (uploadTreeFacts).
  */
 export function lintianFacts(upload: Upload, layout: Layout): LintianFacts {
   const byPath = new Map(upload.inventory.entries.map((e) => [e.path, e]));
@@ -204,27 +208,107 @@ export function lintianFacts(upload: Upload, layout: Layout): LintianFacts {
     if (m) opt.add(`/opt/${m[1]}`);
   }
   if (opt.size > 0) facts.optDirs = [...opt].sort();
+  Object.assign(facts, uploadTreeFacts(upload, layout));
   return facts;
+}
+
+/**
+ * What lintian 2.116 reads in the contents of the upload tree's files, by its own rules (src/packaging/debian/
+ * lintian-rules.ts), each file with the mode it has in the .deb (dh_fixperms applied to the upload's mode):
+ * - dataScripts: non-executable files with a #! line, and the Scripts hints that line alone gives them;
+ * - notElfOrScript: executable files that are neither ELF nor #! scripts (sourced shell helpers: mc's mc.sh);
+ * - dpkgDatabaseUsers: ELF files and scripts mentioning /var/lib/dpkg (mc's extfs helpers);
+ * - nationalEncoding: files file(1) calls text that are not UTF-8 (Latin-1 data files).
+ * Executable scripts get none of the Scripts overrides: their #! line is used, and a wrong one is a real problem.
+ */
+export function uploadTreeFacts(
+  upload: Upload,
+  layout: Layout,
+): Pick<LintianFacts, 'dataScripts' | 'notElfOrScript' | 'dpkgDatabaseUsers' | 'nationalEncoding'> {
+  const tree = `${layout.appDir.replace(/\/+$/, '')}/`;
+  const byPath = new Map(upload.inventory.entries.map((e) => [e.path, e]));
+  const scans = scanUpload(upload);
+  const files: Array<{ name: string; executable: boolean; scan: NonNullable<ReturnType<typeof scans.get>> }> =
+    [];
+  const executables = new Set<string>();
+  for (const p of layout.placements) {
+    const name = p.to.replace(/^\/+/, '');
+    if (p.kind === 'generated') {
+      if ((fixpermsMode(name, 'file', p.mode) & 0o111) !== 0) executables.add(name);
+      continue;
+    }
+    if (p.kind !== 'upload') continue;
+    const e = byPath.get(p.from);
+    const scan = scans.get(p.from);
+    if (e === undefined || e.type !== 'file' || scan === undefined) continue;
+    const executable = (fixpermsMode(name, 'file', e.mode) & 0o111) !== 0;
+    if (executable) executables.add(name);
+    if (p.to.startsWith(tree)) files.push({ name, executable, scan });
+  }
+  const out: ReturnType<typeof uploadTreeFacts> = {};
+  const dataScripts: NonNullable<LintianFacts['dataScripts']> = [];
+  const notElf: string[] = [];
+  const dpkg: string[] = [];
+  const encoding: string[] = [];
+  for (const { name, executable, scan } of files) {
+    if (scan.script && !executable) {
+      const hints = dataScriptHints(name, hashbang(scan.head), executables);
+      if (hints.length > 0) dataScripts.push({ path: `/${name}`, hints });
+    }
+    if (notElfOrScript(name, { executable, elf: scan.elf, script: scan.script })) notElf.push(`/${name}`);
+    if (scan.dpkgDatabase) dpkg.push(`/${name}`);
+    if (!scan.elf && !scan.validUtf8 && /text$/.test(scan.fileType ?? '')) encoding.push(`/${name}`);
+  }
+  if (dataScripts.length > 0) out.dataScripts = dataScripts;
+  if (notElf.length > 0) out.notElfOrScript = notElf;
+  if (dpkg.length > 0) out.dpkgDatabaseUsers = dpkg;
+  if (encoding.length > 0) out.nationalEncoding = encoding;
+  return out;
 }
 
 /**
  * debian/source/lintian-overrides:
  * - excessive-debhelper-overrides: debian/rules overrides 29 dh steps (lintian warns from 20), each one on purpose
  *   and commented: nothing is built, stripped or rewritten, and no step may add a maintainer script.
- * - source-is-missing for each ELF file of the source tree. The upload is the developer's finished build; its
- *   sources are not part of it, and pkgme packages the build as shipped.
+ * - source-is-missing for each file of the source tree lintian's Files/SourceMissing check flags (sourceMissing):
+ *   ELF files, compiled Python, Flash, minified JavaScript and .js/HTML files with lines over 512 bytes, each
+ *   without a file the check accepts as its source. The upload is the developer's finished build; its sources are
+ *   not part of it, and pkgme packages the build as shipped.
  */
 export function sourceLintianOverrides(plan: PackagePlan, upload: Upload, layout: Layout): string {
-  const paths = upload.inventory.entries
-    .filter((e) => e.elf !== undefined || e.elfError !== undefined)
-    .map((e) => (layout.appRoot === '' ? e.path : e.path.slice(layout.appRoot.length + 1)))
-    .filter((p) => p !== '' && !p.startsWith('debian/'))
-    .map((p) => p.replace(/[\s[\]]/g, '*'));
+  void layout;
+  // The unpacked source tree is the upload below its single top directory (what dpkg-source strips), whatever
+  // subtree the Layout ships (one architecture's, say).
+  const root = appRootOf(upload);
+  const rel = (p: string): string | undefined =>
+    root === '' ? p : p.startsWith(`${root}/`) ? p.slice(root.length + 1) : undefined;
+  const tree = new Set<string>();
+  for (const e of upload.inventory.entries) {
+    const r = rel(e.path);
+    if (r !== undefined && r !== '' && r !== 'debian' && !r.startsWith('debian/')) tree.add(r);
+  }
+  const scans = scanUpload(upload);
+  const nonFree = /^(?:non-free|non-free-firmware|restricted|multiverse)\//.test(plan.section ?? '');
+  const paths: string[] = [];
+  for (const e of upload.inventory.entries) {
+    const r = rel(e.path);
+    if (r === undefined || !tree.has(r) || e.type !== 'file') continue;
+    const scan = scans.get(e.path);
+    const elf = e.elf !== undefined || e.elfError !== undefined;
+    const file = {
+      path: r,
+      elf,
+      ...(scan?.fileType !== undefined ? { fileType: scan.fileType } : {}),
+      ...(scan?.longestLine !== undefined ? { longestLine: scan.longestLine } : {}),
+      ...(scan?.deployJava !== undefined ? { deployJava: scan.deployJava } : {}),
+    };
+    if (sourceMissing(file, (p) => tree.has(p), nonFree)) paths.push(r.replace(/[\s[\]]/g, '*'));
+  }
   const out = rulesLintianOverrides(plan);
   if (paths.length > 0 && plan.fixedPlacements === undefined) {
     out.push(
       "# The upload is the developer's finished build: its sources are not part of it (pkgme packages binaries).",
-      ...paths.sort().map((p) => `${plan.package} source: source-is-missing [${p}]`),
+      ...[...new Set(paths)].sort().map((p) => `${plan.package} source: source-is-missing [${p}]`),
     );
   }
   return out.join('\n') + '\n';

@@ -12,6 +12,7 @@
  */
 import type { ElfSummary } from '../../inspect/inventory.ts';
 import type { PackagePlan } from '../types.ts';
+import type { ScriptHint, ScriptTag } from './lintian-rules.ts';
 
 /** What the inventory knows about the files the package ships (paths inside the package, with or without `/`). */
 export interface LintianFacts {
@@ -48,6 +49,18 @@ export interface LintianFacts {
    * shared-library-lacks-prerequisites for them.
    */
   staticPieExecutables?: string[];
+  /**
+   * Non-executable files of the upload tree that start with `#!`, with the hints lintian's Scripts check gives them
+   * for that line alone (script-not-executable, unusual-interpreter…: dataScriptHints). The upload ships them as
+   * data; the application runs them through its own interpreter setting, if at all.
+   */
+  dataScripts?: Array<{ path: string; hints: ScriptHint[] }>;
+  /** Executable files of the upload tree with no #! line that are not ELF: lintian's executable-not-elf-or-script. */
+  notElfOrScript?: string[];
+  /** ELF files and scripts of the upload tree that mention /var/lib/dpkg: lintian's uses-dpkg-database-directly. */
+  dpkgDatabaseUsers?: string[];
+  /** Text files of the upload tree that are not UTF-8 (file(1) says text): lintian's national-encoding. */
+  nationalEncoding?: string[];
 }
 
 /** The lintian facts that follow from a shipped ELF file's header alone, as lintian's checks decide them. */
@@ -70,6 +83,10 @@ export function elfFacts(
 
 export const NO_FACTS: LintianFacts = { unstripped: [], libsWithoutNeeded: [], embeddedLibraries: [] };
 
+/** The reason of every Scripts tag of a non-executable #! file (dataScripts). */
+const DATA_SCRIPT_REASON =
+  'The upload ships this file as data, not executable, in /usr/lib/<package>: its #! line is never used (the application runs it through its own interpreter setting); pkgme keeps uploaded files as written.' as const;
+
 /** The tags pkgme may override, with the justification written above each override (and in docs/packaging.md). */
 export const ALLOWED_TAGS = {
   'unstripped-binary-or-object':
@@ -84,12 +101,57 @@ export const ALLOWED_TAGS = {
     "The developer's executable is statically linked as built (Go, esbuild, musl); pkgme packages the build as shipped.",
   'hardening-no-pie':
     "The developer's executable is not position-independent as built (GHC, Free Pascal); pkgme never rebuilds uploaded code.",
+  ...(Object.fromEntries(
+    (
+      [
+        'script-not-executable',
+        'script-uses-bin-env',
+        'unusual-interpreter',
+        'interpreter-not-absolute',
+        'script-without-interpreter',
+        'wrong-path-for-interpreter',
+        'incorrect-path-for-interpreter',
+        'interpreter-in-usr-local',
+        'php-script-with-unusual-interpreter',
+        'script-uses-deprecated-nodejs-location',
+      ] as const satisfies readonly ScriptTag[]
+    ).map((t) => [t, DATA_SCRIPT_REASON]),
+  ) as Record<ScriptTag, typeof DATA_SCRIPT_REASON>),
+  'executable-not-elf-or-script':
+    "The upload's file keeps the mode its developer gave it: a sourced or /bin/sh-run helper (a shell runs a file without #! itself); clearing its x bit could break the application.",
+  'uses-dpkg-database-directly':
+    "The developer's program reads dpkg's database itself as built; pkgme never patches uploaded code.",
+  'national-encoding':
+    "The upload's text file as its developer shipped it; pkgme never re-encodes uploaded files (the application may read the bytes as they are).",
 } as const;
 export type AllowedTag = keyof typeof ALLOWED_TAGS;
 
 function pointer(path: string): string {
   // Brackets and whitespace cannot appear inside a pointer; '*' is lintian's wildcard and matches them instead.
   return path.replace(/^\/+/, '').replace(/[\s[\]]/g, '*');
+}
+
+const SCRIPT_TAGS: ReadonlySet<AllowedTag> = new Set(
+  Object.keys(ALLOWED_TAGS).filter(
+    (t) => ALLOWED_TAGS[t as AllowedTag] === DATA_SCRIPT_REASON,
+  ) as AllowedTag[],
+);
+
+/**
+ * One group per Scripts tag, each item `<note> [<path>]` (or `[<path>]`): the note lintian prints (the interpreter,
+ * `x != y`) is part of the context an override must match, so it is written out; glob characters in it (`*`, `?`)
+ * match themselves too.
+ */
+function scriptGroups(scripts: NonNullable<LintianFacts['dataScripts']>): Array<[AllowedTag, string[]]> {
+  const by = new Map<AllowedTag, Set<string>>();
+  for (const s of scripts)
+    for (const h of s.hints) {
+      const note = h.note === undefined ? '' : `${h.note.replace(/\s+/g, ' ').replace(/[[\]]/g, '*')} `;
+      let set = by.get(h.tag);
+      if (set === undefined) by.set(h.tag, (set = new Set()));
+      set.add(`${note}[${pointer(s.path)}]`);
+    }
+  return [...by].sort(([a], [b]) => a.localeCompare(b)).map(([t, items]) => [t, [...items].sort()]);
 }
 
 export function lintianOverrides(plan: Pick<PackagePlan, 'package'>, facts: LintianFacts = NO_FACTS): string {
@@ -117,6 +179,10 @@ export function lintianOverrides(plan: Pick<PackagePlan, 'package'>, facts: Lint
     ],
     ['statically-linked-binary', [...new Set((facts.staticExecutables ?? []).map(pointer))].sort()],
     ['hardening-no-pie', [...new Set((facts.nonPieExecutables ?? []).map(pointer))].sort()],
+    ...scriptGroups(facts.dataScripts ?? []),
+    ['executable-not-elf-or-script', [...new Set((facts.notElfOrScript ?? []).map(pointer))].sort()],
+    ['uses-dpkg-database-directly', [...new Set((facts.dpkgDatabaseUsers ?? []).map(pointer))].sort()],
+    ['national-encoding', [...new Set((facts.nationalEncoding ?? []).map(pointer))].sort()],
   ];
   const out: string[] = [];
   for (const [tag, items] of groups) {
@@ -124,7 +190,9 @@ export function lintianOverrides(plan: Pick<PackagePlan, 'package'>, facts: Lint
     if (out.length > 0) out.push('');
     out.push(`# ${ALLOWED_TAGS[tag].replace('<package>', plan.package)}`);
     for (const item of items)
-      out.push(`${plan.package}: ${tag} ${tag === 'embedded-library' ? item : `[${item}]`}`);
+      out.push(
+        `${plan.package}: ${tag} ${tag === 'embedded-library' || SCRIPT_TAGS.has(tag) ? item : `[${item}]`}`,
+      );
   }
   return out.length === 0 ? '' : out.join('\n') + '\n';
 }
