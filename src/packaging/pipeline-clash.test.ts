@@ -148,6 +148,7 @@ test("a clash with Debian's epoch'd mc: warned, the epoch taken, Debian's Breaks
   const dscVersion = /^Version: (.+)$/m.exec(readFileSync(dsc, 'utf8'))?.[1];
   assert.equal(dscVersion, version);
   assert.ok(r.files.some((f) => basename(f.path) === 'mc_4.8.29.orig.tar.xz'));
+  assert.ok(r.files.some((f) => basename(f.path) === 'mc_4.8.29-1.pkgme.json'));
 
   if (breaks !== undefined) {
     // What made apt refuse the corpus' mc: Debian's relation broke an epoch-less version, and breaks ours no more.
