@@ -10,15 +10,15 @@
  *  2. declares it AND ships the name at all (a symlink, e.g. a compat package pointing at another library);
  *  3. declares it (its symbols/shlibs name the soname; no file seen, e.g. Contents-less imports);
  *  4. ships it in a library directory (Contents / file list only);
- *  5. its name is the one Debian policy 8.1 derives from the soname (libfoo.so.1 → libfoo1, libfoo-2.0.so.3 →
- *     libfoo-2.0-3, libfoo2.so.3 → libfoo2-3, with the t64 suffix of the 64-bit time_t transition allowed);
+ *  5. its name is the one Debian policy 8.1 derives from the soname, as lintian derives it (libfoo.so.1 →
+ *     libfoo1, libfoo-2.0.so.3 → libfoo-2.0-3, libfoo2.so.3 → libfoo2-3, libstk-4.6.2.so → libstk-4.6.2, with the
+ *     t64 suffix of the 64-bit time_t transition allowed);
  *  6. it has a symbols file for the soname (finer minimum versions) rather than only shlibs;
  *  7. the shorter package name (variants such as -extra, -compat, -nvidia add to the name of the default);
  *  8. finally the package name in byte order, only so the answer is deterministic.
  * The losers are named in the reason's notes, so a maintainer can see the alternative and override it.
  */
 import type { SonameProviders } from '../types.ts';
-import { splitSoname } from '../../formats/shlibs/index.ts';
 
 export interface ProviderChoice {
   package: string;
@@ -76,12 +76,19 @@ export function inLibraryDir(path: string, arch: string): boolean {
   return dirs.includes(dir);
 }
 
-/** Debian policy 8.1's package name for a soname, lower-cased; undefined when the soname has no version. */
-export function policyName(soname: string): string | undefined {
-  const s = splitSoname(soname);
-  if (!s) return undefined;
-  const name = s.library.toLowerCase().replace(/_/g, '-');
-  return /\d$/.test(name) ? `${name}-${s.soversion}` : `${name}${s.soversion}`;
+/**
+ * The package name policy 8.1 gives a library, derived from its soname as lintian derives it for
+ * package-name-doesnt-match-sonames (Lintian::Check::Libraries::Shared::Soname): the first `<digit>.so.` becomes
+ * `<digit>-`, then the first `.so` followed by `.` or the end goes, `_` becomes `-`, lower-cased. `libfoo.so.1` →
+ * libfoo1, `libfoo2.so.3` → libfoo2-3, and the forms split_soname's first rule cannot name: `libstk-4.6.2.so` →
+ * libstk-4.6.2, `libnss3.so` → libnss3.
+ */
+export function policyName(soname: string): string {
+  return soname
+    .replace(/([0-9])\.so\./, '$1-')
+    .replace(/\.so(?:\.|$)/, '')
+    .replace(/_/g, '-')
+    .toLowerCase();
 }
 
 interface Candidate {
@@ -123,7 +130,7 @@ export function chooseProvider(p: SonameProviders, arch: string): ProviderChoice
     const declares = c.symbols !== undefined || c.shlibs !== undefined;
     const real = c.files.some((f) => !f.symlink);
     const ships = c.files.length > 0;
-    const nameMatch = derived !== undefined && (c.name === derived || c.name === `${derived}t64`);
+    const nameMatch = c.name === derived || c.name === `${derived}t64`;
     c.keys = [
       declares && real ? 1 : 0,
       declares && ships ? 1 : 0,

@@ -87,7 +87,8 @@ test('provider rule: the declaring package with the real file, then the policy n
   assert.equal(policyName('libfoo-2.0.so.3'), 'libfoo-2.0-3');
   assert.equal(policyName('libfoo2.so.3'), 'libfoo2-3');
   assert.equal(policyName('libSDL-1.2.so.0'), 'libsdl-1.2-0');
-  assert.equal(policyName('libfoo.so'), undefined);
+  assert.equal(policyName('libstk-4.6.2.so'), 'libstk-4.6.2');
+  assert.equal(policyName('libnss3.so'), 'libnss3');
 });
 
 function elf(path: string, arch: string, needed: string[]): UploadElf {
