@@ -6,10 +6,6 @@
  * (lowercase `[a-z0-9][a-z0-9+.-]+`); versions are checked with dpkg's own rules (src/formats/version). A version
  * that cannot be made valid is reported as a problem, never invented: a wrong version poisons upgrades forever.
  */
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Deb822StreamParser } from '../../formats/deb822/index.ts';
 import { checkVersion } from '../../formats/version/index.ts';
 import { guess, type Guess } from './field.ts';
 import type { MetadataFields } from './metadata.ts';
@@ -134,8 +130,6 @@ export interface NameVersionInput {
   uploadName?: string;
   /** The single top directory inside the upload, if there is one. */
   topDir?: string;
-  /** Names of Debian's packages, to warn on clashes (see debianPackageNames). */
-  debianNames?: ReadonlySet<string>;
 }
 
 /** Heuristic confidences: a file name is usually right, a directory name less so (often just `dist/`). */
@@ -179,7 +173,6 @@ export function guessNameVersion(input: NameVersionInput): NameVersionGuess {
       message: 'no usable package name in the metadata file, the upload name or its top directory',
       hint: 'Set one with --set package=NAME (lowercase letters, digits, + - .; at least 2 characters).',
     });
-  else if (input.debianNames?.has(out.package.value) === true) problems.push(nameClash(out.package.value));
 
   for (const c of versions) {
     const r = toUpstreamVersion(c.raw);
@@ -207,30 +200,4 @@ export function guessNameVersion(input: NameVersionInput): NameVersionGuess {
       hint: 'Set one with --set version=X.Y.Z.',
     });
   return out;
-}
-
-/**
- * Package names in the machine's apt lists (`/var/lib/apt/lists/*_Packages[.lz4]`), read with the deb822 parser.
- * apt stores them lz4-compressed here; `lz4 -dc` unpacks them (the lz4 tool ships with apt's Recommends).
- */
-export function debianPackageNames(listsDir = '/var/lib/apt/lists'): Set<string> {
-  const names = new Set<string>();
-  let files: string[];
-  try {
-    files = readdirSync(listsDir).filter((f) => /_Packages(\.lz4)?$/.test(f));
-  } catch {
-    return names;
-  }
-  for (const f of files) {
-    const p = join(listsDir, f);
-    const bytes = f.endsWith('.lz4')
-      ? execFileSync('lz4', ['-dc', p], { maxBuffer: 1 << 30 })
-      : readFileSync(p);
-    const parser = new Deb822StreamParser();
-    for (const para of [...parser.push(bytes), ...parser.end()]) {
-      const n = para.get('Package');
-      if (n !== undefined) names.add(n);
-    }
-  }
-  return names;
 }
