@@ -7,17 +7,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PkgmeError } from '../errors.ts';
+import { processAlive } from '../util/process-alive.ts';
 
 const LOCK = 'pkgme.lock';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Takes the directory's lock; returns the function that releases it. */
 export function lockDataDir(dir: string): () => void {
@@ -30,7 +22,7 @@ export function lockDataDir(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
-    if (Number.isSafeInteger(pid) && pid > 0 && alive(pid)) {
+    if (Number.isSafeInteger(pid) && pid > 0 && processAlive(pid)) {
       throw new PkgmeError('DB_BUSY', `the database ${dir} is in use by process ${pid}`, 'environment', {
         hint: 'An embedded (PGlite) database serves one process at a time: wait for that command to finish, or use a PostgreSQL server (DATABASE_URL) for concurrent use.',
         details: { db: dir, pid },

@@ -18,6 +18,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { processAlive } from '../util/process-alive.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -46,15 +47,6 @@ const held = new Map<string, number>();
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function ageMs(file: string): number {
@@ -93,7 +85,7 @@ function tryCreate(file: string): boolean {
  */
 function breakIfStale(file: string): void {
   const pid = lockOwner(file);
-  const stale = pid === undefined ? ageMs(file) > LOCK_GRACE_MS : !pidAlive(pid);
+  const stale = pid === undefined ? ageMs(file) > LOCK_GRACE_MS : !processAlive(pid);
   if (!stale) return;
   const breaker = `${file}.break`;
   if (!tryCreate(breaker)) {

@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PkgmeError } from '../../errors.ts';
+import { processAlive } from '../../util/process-alive.ts';
 import { runTool } from './tool.ts';
 
 export type CopyMode = 'auto' | 'overlay' | 'cp';
@@ -55,12 +56,7 @@ async function unmountAndRemove(dir: string): Promise<void> {
 export function deadOwner(text: string): number | undefined {
   const pid = Number.parseInt(text, 10);
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return pid;
-  }
-  return undefined;
+  return processAlive(pid) ? undefined : pid;
 }
 
 /** Removes copies whose owning process is gone (named `<prefix>-<pid>-<n>`). */
