@@ -48,6 +48,39 @@ test('lintian overrides: pointed hints with their justifications', () => {
   );
 });
 
+test("lintian overrides: a data script's hints keep lintian's note in the context; whitespace and brackets become *", () => {
+  const text = lintianOverrides(
+    { package: 'p' },
+    {
+      ...NO_FACTS,
+      dataScripts: [
+        {
+          path: '/usr/lib/p/ext/b.py',
+          hints: [{ tag: 'unusual-interpreter', note: 'py[thon]' }, { tag: 'script-not-executable' }],
+        },
+        { path: '/usr/lib/p/ext/a b.py', hints: [{ tag: 'unusual-interpreter', note: 'python' }] },
+      ],
+      notElfOrScript: ['/usr/lib/p/lib/env.sh'],
+    },
+  );
+  const reason = ALLOWED_TAGS['unusual-interpreter'].replace('<package>', 'p');
+  assert.equal(
+    text,
+    [
+      `# ${reason}`,
+      'p: script-not-executable [usr/lib/p/ext/b.py]',
+      '',
+      `# ${reason}`,
+      'p: unusual-interpreter py*thon* [usr/lib/p/ext/b.py]',
+      'p: unusual-interpreter python [usr/lib/p/ext/a*b.py]',
+      '',
+      `# ${ALLOWED_TAGS['executable-not-elf-or-script']}`,
+      'p: executable-not-elf-or-script [usr/lib/p/lib/env.sh]',
+      '',
+    ].join('\n'),
+  );
+});
+
 test('docs/packaging.md "lintian: allowed tags" lists exactly ALLOWED_TAGS', () => {
   const doc = readFileSync(join(repoRoot, 'docs/packaging.md'), 'utf8');
   const start = doc.indexOf('\n## lintian: allowed tags');
