@@ -18,7 +18,7 @@ import type { ImportOrigin } from '../types.ts';
 import { readUpload, resolveUpload } from '../resolve/index.ts';
 import { DepDbStore } from '../store/store.ts';
 import { buildDepdbApp } from './app.ts';
-import { remoteReleases, resolveRemote } from './client.ts';
+import { remoteReader, remoteReleases, resolveRemote } from './client.ts';
 import { toWire } from './wire.ts';
 
 let tdb: TestDatabase;
@@ -218,6 +218,47 @@ test('bad requests get a 4xx with the JSON error contract', async () => {
       415,
       'HTTP_BAD_REQUEST',
     ],
+    ['/v3/package_versions?release=httptest', undefined, 400, 'HTTP_BAD_REQUEST'],
+    ['/v3/package_versions?names=dpkg', undefined, 400, 'HTTP_BAD_REQUEST'],
+    ['/v3/package_versions?release=httptest&names=Dpkg', undefined, 400, 'HTTP_BAD_REQUEST'],
+    ['/v3/package_versions?release=%3Bdrop&names=dpkg', undefined, 400, 'HTTP_BAD_REQUEST'],
+    [
+      `/v3/package_versions?release=httptest&${Array.from({ length: 1001 }, (_, i) => `names=p${i}`).join('&')}`,
+      undefined,
+      400,
+      'HTTP_BAD_REQUEST',
+    ],
+    ['/v3/package_versions?release=never&names=dpkg', undefined, 404, 'DEPDB_RELEASE_NOT_IMPORTED'],
+    [
+      '/v3/providers',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ release: 'httptest', arch: 'amd64', sonames: [] }),
+      },
+      400,
+      'HTTP_BAD_REQUEST',
+    ],
+    [
+      '/v3/providers',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ release: 'httptest', sonames: ['libc.so.6'] }),
+      },
+      400,
+      'HTTP_BAD_REQUEST',
+    ],
+    [
+      '/v3/providers',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ release: 'never', arch: 'amd64', sonames: ['libc.so.6'] }),
+      },
+      404,
+      'DEPDB_RELEASE_NOT_IMPORTED',
+    ],
   ];
   for (const [path, init, status, code] of cases) {
     const res = await fetch(base + path, init);
@@ -291,14 +332,85 @@ test('a re-import is visible through the lookup cache once the release list is r
     const without = records.filter((r) => r.name !== 'zlib1g');
     await importRecords({ store }, { release: MUT, arch }, origin(), without.length, () => without);
     assert.deepEqual(await ask(), {});
+    const zlibName = async (): Promise<Record<string, string[]>> =>
+      (
+        (await (await fetch(`${lbase}/v3/package_versions?release=${MUT}&names=zlib1g`)).json()) as {
+          versions: Record<string, string[]>;
+        }
+      ).versions;
+    assert.deepEqual(await zlibName(), {});
     await importRecords({ store }, { release: MUT, arch }, origin(), records.length, () => records);
     await new Promise((res) => setTimeout(res, 50));
     await ask(); // this one triggers the background re-read
     await new Promise((res) => setTimeout(res, 50));
     assert.deepEqual(await ask(), { 'libz.so.1': ['zlib1g'] });
+    // The package-name cache is emptied by the same change: zlib1g, absent before, is there now.
+    const names = await zlibName();
+    assert.deepEqual(names, Object.fromEntries(await store.packageVersions(MUT, ['zlib1g'])));
+    assert.ok(names.zlib1g?.length);
   } finally {
     await live.close();
   }
+});
+
+test('GET /v3/package_versions answers what the store answers, for every name held and for unknown ones', async () => {
+  const held = await tdb.db
+    .selectFrom('depdb_names as d')
+    .innerJoin('depdb_strings as s', 's.id', 'd.name_id')
+    .select('s.value as name')
+    .distinct()
+    .execute();
+  const unknown = ['zzz-pkgme-not-a-package', 'libc6-doesnotexist'];
+  // Names a store cannot hold (upper case, one letter, a space): never asked, absent as in the store's answer.
+  const unspellable = ['Mc', 'x', 'two words'];
+  const names = [...held.map((r) => r.name), ...unknown, ...unspellable];
+  assert.ok(held.length > 100, `names held: ${held.length}`);
+  const remote = remoteReader(base);
+  for (const release of [REL, COPY]) {
+    const local = await store.packageVersions(release, names);
+    assert.equal(local.size, held.length);
+    assert.deepEqual(await remote.packageVersions(release, names), local);
+  }
+  // The raw route: the release echoed, names the release lacks absent, a repeated name answered once.
+  const one = await getJson<{ release: string; versions: Record<string, string[]> }>(
+    `/v3/package_versions?release=${REL}&names=dpkg&names=dpkg&names=zzz-pkgme-not-a-package`,
+  );
+  assert.equal(one.status, 200);
+  assert.deepEqual(one.body, {
+    release: REL,
+    versions: { dpkg: (await store.packageVersions(REL, ['dpkg'])).get('dpkg') },
+  });
+  console.log(
+    `v3 package_versions: ${names.length} names × 2 releases equal the store's (${held.length} held)`,
+  );
+});
+
+test('POST /v3/providers: remoteReader is the store over HTTP, and the resolver on it gives the local answer', async () => {
+  const remote = remoteReader(base);
+  const asked = [...sonames, 'libdoesnotexist.so.9'];
+  // More than one request's worth (LIMITS.lookup) when the machine has that many sonames.
+  assert.deepEqual(
+    await remote.providers({ release: REL, arch }, asked),
+    await store.providers({ release: REL, arch }, asked),
+  );
+  assert.deepEqual(await remote.releases(), JSON.parse(JSON.stringify(await store.releases())));
+  let compared = 0;
+  for (const bin of BINARIES) {
+    const upload = readUpload([bin]);
+    for (const releases of [[REL], [REL, COPY], []]) {
+      assert.deepEqual(
+        await resolveUpload(remote, upload, { releases }),
+        await resolveUpload(store, upload, { releases }),
+      );
+      compared++;
+    }
+  }
+  await assert.rejects(remote.providers({ release: 'never', arch }, ['libc.so.6']), {
+    code: 'DEPDB_RELEASE_NOT_IMPORTED',
+  });
+  console.log(
+    `v3 providers: ${asked.length} sonames equal the store's; ${compared} resolves through remoteReader equal local`,
+  );
 });
 
 // Last: this process lets go of the PGlite database while the child serves it.

@@ -5,13 +5,20 @@
  *   GET  /v1/get_binaries_for_libraries?libs=…[&release=…]          libdep-service v1: {lib: [pkg…]}
  *   GET  /v2/get_binaries_for_libraries?libs=…&arch=…[&release=…]   libdep-service v2: {arch: {lib: [pkg…]}}
  *   POST /v3/resolve                                               the resolver over the server's store
+ *   POST /v3/providers                                             the resolver's DepDbReader.providers
+ *   GET  /v3/package_versions?release=…&names=…                    Debian's versions of binary package names
  *   GET  /v3/releases                                              imported (release, arch) with origins
  *   GET  /healthz
  *
  * The libdep lookups are the hot path (a client asks per soname, thousands of times), so answers are cached per
  * (release, arch, soname). The cache is keyed by a stamp of the release list (release, arch, package count, import
  * time), re-read at most every `releasesTtlMs`: an import that finishes is visible after at most that delay, and a
- * lookup never mixes two generations' answers for one library.
+ * lookup never mixes two generations' answers for one library. Package-name lookups (the plan's clash check and
+ * epoch, asked once per packaging run) go through a second cache of the same kind, keyed by (release, name).
+ *
+ * `/v3/providers` and `/v3/package_versions` are the two reads a packaging run needs besides the release list, so
+ * `remoteReader` (client.ts) is a whole DepDbReader and `pkgme package --depdb URL` plans exactly as it would on the
+ * server's store: the same Depends, the same NAME_CLASHES_DEBIAN and the same epoch.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { PkgmeError } from '../../errors.ts';
@@ -19,7 +26,17 @@ import { resolveUpload } from '../resolve/index.ts';
 import type { DepDbReader, ImportOrigin, ReleaseKey } from '../types.ts';
 import { fromFastify, statusFor } from './errors.ts';
 import { LookupCache } from './lookup-cache.ts';
-import { fromWire, resolveRequestSchema, type ResolveRequest } from './wire.ts';
+import {
+  fromWire,
+  LIMITS,
+  packageVersionsQuery,
+  providersRequestSchema,
+  resolveRequestSchema,
+  type PackageVersionsAnswer,
+  type ProvidersAnswer,
+  type ProvidersRequest,
+  type ResolveRequest,
+} from './wire.ts';
 
 /** The reader the routes need: the resolver's DepDbReader plus the store's libdep lookup. */
 export interface DepdbHttpReader extends DepDbReader {
@@ -29,6 +46,8 @@ export interface DepdbHttpReader extends DepDbReader {
     arch: string,
     libs: string[],
   ): Promise<Record<string, string[]>>;
+  /** Required here (optional for the resolver): the server answers `/v3/package_versions` from it. */
+  packageVersions(release: string, names: string[]): Promise<Map<string, string[]>>;
 }
 
 export interface DepdbAppOptions {
@@ -45,7 +64,7 @@ export interface DepdbAppOptions {
   cacheEntries?: number;
 }
 
-const MAX_LIBS = 1_000;
+const MAX_LIBS = LIMITS.lookup;
 const token = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.+_~-]{0,127}$' } as const;
 const libsParam = {
   type: 'array',
@@ -109,6 +128,11 @@ export async function buildDepdbApp(opts: DepdbAppOptions): Promise<FastifyInsta
   });
 
   const cache = new LookupCache((r, a, libs) => reader.binariesForLibraries(r, a, libs), maxEntries);
+  // Names are per release across its architectures (depdb_names): one key space, architecture ''.
+  const names = new LookupCache(
+    async (r, _a, n) => Object.fromEntries(await reader.packageVersions(r, n)),
+    maxEntries,
+  );
   let releases: Releases | undefined;
   let pending: Promise<Releases> | undefined;
   const refresh = (): Promise<Releases> =>
@@ -116,7 +140,10 @@ export async function buildDepdbApp(opts: DepdbAppOptions): Promise<FastifyInsta
       try {
         const list = await reader.releases();
         const stamp = JSON.stringify(list.map((r) => [r.release, r.arch, r.packages, r.origin.importedAt]));
-        if (releases !== undefined && releases.stamp !== stamp) cache.invalidate();
+        if (releases !== undefined && releases.stamp !== stamp) {
+          cache.invalidate();
+          names.invalidate();
+        }
         releases = { at: Date.now(), stamp, list };
         return releases;
       } finally {
@@ -157,6 +184,12 @@ export async function buildDepdbApp(opts: DepdbAppOptions): Promise<FastifyInsta
     return cache.lookup(r, arch, libs);
   };
 
+  /** A release imported for some architecture (package names are per release), else DEPDB_RELEASE_NOT_IMPORTED. */
+  const requireRelease = async (release: string): Promise<void> => {
+    const rel = await loadReleases();
+    if (!rel.list.some((r) => r.release === release)) throw notImported(release, '(any)', rel.list);
+  };
+
   app.setErrorHandler((err: FastifyError | PkgmeError, _req, reply) => {
     if (err instanceof PkgmeError) return reply.status(statusFor(err)).send({ error: err.toJSON() });
     const { status, error } = fromFastify(err);
@@ -166,7 +199,7 @@ export async function buildDepdbApp(opts: DepdbAppOptions): Promise<FastifyInsta
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({
       error: new PkgmeError('HTTP_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`, 'usage', {
-        hint: 'Routes: GET /v1/get_binaries_for_libraries, GET /v2/get_binaries_for_libraries, POST /v3/resolve, GET /v3/releases, GET /healthz.',
+        hint: 'Routes: GET /v1/get_binaries_for_libraries, GET /v2/get_binaries_for_libraries, POST /v3/resolve, POST /v3/providers, GET /v3/package_versions, GET /v3/releases, GET /healthz.',
       }).toJSON(),
     }),
   );
@@ -200,6 +233,37 @@ export async function buildDepdbApp(opts: DepdbAppOptions): Promise<FastifyInsta
     async (req) => {
       const { upload, opts: ropts } = fromWire(req.body);
       return resolveUpload(reader, upload, ropts);
+    },
+  );
+
+  app.post<{ Body: ProvidersRequest }>(
+    '/v3/providers',
+    { schema: { body: providersRequestSchema } },
+    async (req): Promise<ProvidersAnswer> => {
+      const { release, arch, sonames } = req.body;
+      pickRelease(await loadReleases(), release, arch);
+      return { providers: Object.fromEntries(await reader.providers({ release, arch }, sonames)) };
+    },
+  );
+
+  app.get<{ Querystring: { release: string; names: string[] } }>(
+    '/v3/package_versions',
+    {
+      schema: {
+        querystring: packageVersionsQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['release', 'versions'],
+            properties: { release: { type: 'string' }, versions: libsAnswer },
+          },
+        },
+      },
+    },
+    async (req): Promise<PackageVersionsAnswer> => {
+      const { release } = req.query;
+      await requireRelease(release);
+      return { release, versions: await names.lookup(release, '', req.query.names) };
     },
   );
 

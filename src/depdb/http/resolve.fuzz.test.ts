@@ -19,6 +19,7 @@ test('fuzz POST /v3/resolve bodies', async () => {
   const memory = localReader();
   const reader: DepdbHttpReader = Object.assign(memory, {
     binariesForLibraries: async (): Promise<Record<string, string[]>> => ({}),
+    packageVersions: async (): Promise<Map<string, string[]>> => new Map(),
   });
   const app = await buildDepdbApp({ reader, bodyLimit: 1 << 20 });
   const small = ['/usr/bin/true', '/usr/bin/ls', '/usr/bin/gpgv', '/usr/bin/dpkg'].filter(

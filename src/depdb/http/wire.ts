@@ -10,6 +10,7 @@
  */
 import type { Bundled, ImportedSymbol, UploadElf } from '../resolve/model.ts';
 import type { ResolveOptions, UploadSet } from '../resolve/index.ts';
+import type { SonameProviders } from '../types.ts';
 
 /** One ELF file as sent: UploadElf without `abs`, plus the sonames the upload bundles for it. */
 export interface WireElf extends Omit<UploadElf, 'abs'> {
@@ -33,6 +34,8 @@ export const LIMITS = {
   imports: 200_000,
   releases: 64,
   name: 4_096,
+  /** Libraries or package names per GET lookup (v1/v2, /v3/package_versions), sonames per /v3/providers. */
+  lookup: 1_000,
 } as const;
 
 const str = { type: 'string', maxLength: LIMITS.name } as const;
@@ -137,4 +140,63 @@ export function fromWire(body: ResolveRequest): { upload: UploadSet; opts: Resol
       ...(body.arch !== undefined ? { arch: body.arch } : {}),
     },
   };
+}
+
+/**
+ * `POST /v3/providers`: the resolver's `DepDbReader.providers(key, sonames)` over HTTP, so a client resolves with its
+ * own resolver on the server's data (remoteReader, client.ts) and gets `POST /v3/resolve`'s answer. A POST because
+ * the sonames of a big upload do not fit a URL.
+ */
+export interface ProvidersRequest {
+  release: string;
+  arch: string;
+  sonames: string[];
+}
+
+/** Every soname asked that has a provider, as the store returns it (symbols sections, shlibs lines, files). */
+export interface ProvidersAnswer {
+  providers: Record<string, SonameProviders>;
+}
+
+export const providersRequestSchema = {
+  type: 'object',
+  required: ['release', 'arch', 'sonames'],
+  additionalProperties: false,
+  properties: {
+    release: token,
+    arch: token,
+    sonames: {
+      type: 'array',
+      minItems: 1,
+      maxItems: LIMITS.lookup,
+      items: { type: 'string', minLength: 1, maxLength: 255 },
+    },
+  },
+} as const;
+
+/**
+ * Debian's binary package names: policy §5.6.1's alphabet (lower case, digits, `+ - .`, at least two characters,
+ * starting alphanumeric). A name outside it cannot be in any Packages index, so the client never asks for one.
+ */
+export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+
+/** `GET /v3/package_versions?release=R&names=a&names=b`: the store's packageVersions for one release. */
+export const packageVersionsQuery = {
+  type: 'object',
+  required: ['release', 'names'],
+  properties: {
+    release: token,
+    names: {
+      type: 'array',
+      minItems: 1,
+      maxItems: LIMITS.lookup,
+      items: { type: 'string', maxLength: 255, pattern: PACKAGE_NAME.source },
+    },
+  },
+} as const;
+
+/** `{release, versions: {name: [version…]}}`: names the release lacks are absent, versions sorted as text. */
+export interface PackageVersionsAnswer {
+  release: string;
+  versions: Record<string, string[]>;
 }
