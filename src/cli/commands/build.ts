@@ -1,7 +1,7 @@
 /**
- * `pkgme build UPLOAD [--set f=v]… [--overrides FILE] [--release R] --out DIR [--db PATH|URL] [--json]`: the same
- * run as `pkgme package --build`, for a user whose goal is the binary package: the .deb is the main output (the
- * first line of the text output, `deb` in the JSON), the source package and the report are written beside it.
+ * `pkgme build UPLOAD [--set f=v]… [--overrides FILE] [--release R] --out DIR [--db PATH|URL | --depdb URL] [--json]`:
+ * the same run as `pkgme package --build`, for a user whose goal is the binary package: the .deb is the main output
+ * (the first line of the text output, `deb` in the JSON), the source package and the report are written beside it.
  */
 import type { Command } from 'commander';
 import { declarePackageOptions, printResult, runPackage, type PackageCommandOptions } from './package.ts';

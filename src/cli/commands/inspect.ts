@@ -1,20 +1,22 @@
 /**
- * `pkgme inspect UPLOAD [--which-backends] [--set f=v]… [--overrides FILE] [--release R]… [--db PATH|URL] [--json]`:
+ * `pkgme inspect UPLOAD [--which-backends] [--set f=v]… [--overrides FILE] [--release R]… [--db PATH|URL | --depdb URL]
+ * [--json]`:
  * which backend takes the upload, what pkgme guesses about it (every field with its source and confidence) and its
  * Depends per release (docs/backends.md). The JSON document is the contract `{backend, backends, fields, releases,
  * problems}`, plus `plan`: the package `pkgme package` would make (name, version, Depends for the target release,
  * launchers…, and its own problems), or `planError` when it could not be planned. With --set/--overrides the fields
  * and the plan show the corrections (source "user"), read exactly as `pkgme package` reads them, so a user sees the
- * corrected plan before building.
+ * corrected plan before building. Without --db/--depdb/DATABASE_URL the default database is read only if it exists
+ * (DEPDB_NO_DATABASE otherwise, src/cli/depdb-reader.ts); --which-backends needs none.
  */
 import type { Command } from 'commander';
-import { withStore } from '../../depdb/store/open.ts';
 import type { DepDbReader } from '../../depdb/types.ts';
 import { PkgmeError } from '../../errors.ts';
 import { inspectOpened, inspectUpload, openUpload, type InspectResult } from '../../inspect/inspect.ts';
 import { applyOverrides } from '../../packaging/overrides.ts';
 import { debianPackagesFor, planUpload } from '../../packaging/pipeline.ts';
 import type { Overrides, PackagePlan } from '../../packaging/types.ts';
+import { declareReaderOptions, withReader, type ReaderOptions } from '../depdb-reader.ts';
 import { declareOverrideOptions, readOverrides, type OverrideOptions } from '../overrides.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -99,33 +101,29 @@ function text(r: InspectOutput): string {
 }
 
 export function register(program: Command): void {
-  declareOverrideOptions(program.command('inspect'))
-    .description('Guess what an upload is: backend, fields with provenance, Depends per release')
-    .argument('<upload>', 'a tarball, zip file, directory or .deb')
-    .option('--which-backends', 'only list every backend with its score and reason')
-    .option(
-      '--release <release>',
-      'release to resolve against (repeatable; default: every imported)',
-      collect,
-      [],
-    )
-    .option(
-      '--db <path|url>',
-      'PGlite directory or postgres:// URL (default: $DATABASE_URL, else the data directory)',
-    )
+  declareReaderOptions(
+    declareOverrideOptions(program.command('inspect'))
+      .description('Guess what an upload is: backend, fields with provenance, Depends per release')
+      .argument('<upload>', 'a tarball, zip file, directory or .deb')
+      .option('--which-backends', 'only list every backend with its score and reason')
+      .option(
+        '--release <release>',
+        'release to resolve against (repeatable; default: every imported)',
+        collect,
+        [],
+      ),
+  )
     .option('--json', 'print the result as JSON')
     .action(
       async (
         upload: string,
-        o: OverrideOptions & { whichBackends?: boolean; release: string[]; db?: string; json?: boolean },
+        o: OverrideOptions & ReaderOptions & { whichBackends?: boolean; release: string[]; json?: boolean },
       ) => {
         const overrides = readOverrides(o);
         const base = { releases: o.release, whichBackends: o.whichBackends === true };
         const result = o.whichBackends
           ? await inspectUpload(upload, base)
-          : await withStore(o.db, (store) =>
-              inspectAndPlan(upload, { releases: o.release, store, overrides }),
-            );
+          : await withReader(o, (store) => inspectAndPlan(upload, { releases: o.release, store, overrides }));
         process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : text(result));
       },
     );

@@ -1,36 +1,39 @@
 /**
- * `pkgme package UPLOAD [--set f=v]… [--overrides FILE] [--release R] --out DIR [--build] [--db PATH|URL] [--json]`:
+ * `pkgme package UPLOAD [--set f=v]… [--overrides FILE] [--release R] --out DIR [--build] [--db PATH|URL | --depdb URL]
+ * [--json]`:
  * the source package (.dsc, .orig.tar.*, .debian.tar.xz) and the report `<pkg>_<version>.pkgme.json`, plus the
  * binary .deb with --build. `pkgme build` (build.ts) shares these options and always builds the .deb.
  *
  * The JSON document (README "CLI contract") is `{package, version, architecture, release, files: [{kind, path,
  * size, sha256}], problems}`; the full decision record is the report file it lists.
+ *
+ * Without --db/--depdb/DATABASE_URL the default database is read only if it exists (DEPDB_NO_DATABASE otherwise):
+ * nothing is written outside --out (src/cli/depdb-reader.ts).
  */
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
-import { withStore } from '../../depdb/store/open.ts';
 import { packageUpload, STAGES, type PackageResult, type Stage } from '../../packaging/pipeline.ts';
+import { declareReaderOptions, withReader, type ReaderOptions } from '../depdb-reader.ts';
 import { declareOverrideOptions, readOverrides, type OverrideOptions } from '../overrides.ts';
 
-export interface PackageCommandOptions extends OverrideOptions {
+export interface PackageCommandOptions extends OverrideOptions, ReaderOptions {
   release?: string;
   out: string;
   build?: boolean;
-  db?: string;
   json?: boolean;
 }
 
 /** The options `package` and `build` share. */
 export function declarePackageOptions(cmd: Command): Command {
-  return declareOverrideOptions(cmd)
-    .argument('<upload>', 'a tarball, zip file, directory or .deb')
-    .option('--release <release>', 'target release (default: the only imported release, else this machine’s)')
-    .requiredOption('--out <dir>', 'directory for the outputs (created if missing)')
-    .option(
-      '--db <path|url>',
-      'PGlite directory or postgres:// URL (default: $DATABASE_URL, else the data directory)',
-    )
-    .option('--json', 'print the files written as JSON');
+  return declareReaderOptions(
+    declareOverrideOptions(cmd)
+      .argument('<upload>', 'a tarball, zip file, directory or .deb')
+      .option(
+        '--release <release>',
+        'target release (default: the only imported release, else this machine’s)',
+      )
+      .requiredOption('--out <dir>', 'directory for the outputs (created if missing)'),
+  ).option('--json', 'print the files written as JSON');
 }
 
 /** A bar of STAGES on a TTY (not with --json; the value counts stages started), one plain line per stage otherwise. */
@@ -54,7 +57,7 @@ export async function runPackage(upload: string, o: PackageCommandOptions): Prom
   const overrides = readOverrides(o);
   const progress = progressReporter(o.json === true);
   try {
-    return await withStore(o.db, (store) =>
+    return await withReader(o, (store) =>
       packageUpload(upload, {
         overrides,
         out: o.out,
