@@ -4,13 +4,15 @@
  * dual-licensed upload ("MIT OR Apache-2.0") states each text once.
  *
  * The license text follows Debian policy 12.5: a license in /usr/share/common-licenses is referred to by path with
- * its usual notice; any other license is given in full, from the upload's own license file (plan.licenseText, or
- * plan.licenseTexts[id] when the upload has one file per license) or, for the short permissive licenses, from the standard text. Proprietary uploads say plainly that the terms
- * were not given, instead of inventing any.
+ * its usual notice; any other license is given in full: from the upload's own license file (plan.licenseText, or
+ * plan.licenseTexts[id] when the upload has one file per license), else the standard text of a short permissive
+ * license, else the SPDX License List's text of the id (with a Comment saying so). Proprietary uploads say plainly
+ * that the terms were not given, instead of inventing any.
  */
 import { Paragraph, formatDeb822 } from '../../formats/deb822/index.ts';
 import type { PackagePlan } from '../types.ts';
 import { dep5License, isProprietary, STANDARD_TEXTS, type Dep5License } from './licenses.ts';
+import { spdxLicenseText, spdxListVersion } from './spdx-texts.ts';
 import { blocks, cleanText, holders, oneLine, wrap } from './text.ts';
 
 export const DEP5_FORMAT = 'https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/';
@@ -78,37 +80,50 @@ function verbatim(text: string): string[] {
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '');
 }
 
-/** The text lines of one License paragraph. */
+/** The text lines of one License paragraph, and a Comment saying where a text pkgme supplied comes from. */
 export function licenseText(
   lic: Dep5License,
   plan: Pick<PackagePlan, 'licenseText' | 'licenseTexts' | 'license'>,
   single: boolean,
-): string[] {
+): { lines: string[]; comment?: string } {
   const own = Object.entries(plan.licenseTexts ?? {}).find(
     ([spdx, text]) => dep5License(spdx).name === lic.name && text.trim() !== '',
   );
   if (lic.commonFile !== undefined) {
     const intro = lic.gnu !== undefined ? gnuNotice(lic) : `Licensed under the ${lic.title}.`;
-    return paragraphs(
-      `${intro}\n\nOn Debian systems, the complete text of the ${lic.title}${lic.gnu !== undefined ? ` version ${lic.gnu.version}` : ''} can be found in "${COMMON}/${lic.commonFile}".`,
-    );
+    return {
+      lines: paragraphs(
+        `${intro}\n\nOn Debian systems, the complete text of the ${lic.title}${lic.gnu !== undefined ? ` version ${lic.gnu.version}` : ''} can be found in "${COMMON}/${lic.commonFile}".`,
+      ),
+    };
   }
   // The upload's own text is the authority when it is the only license named (with several, it is not known
   // which of them the file holds).
   if (single && plan.licenseText !== undefined && plan.licenseText.trim() !== '')
-    return verbatim(plan.licenseText);
+    return { lines: verbatim(plan.licenseText) };
   // With one file per alternative, each file is the authority for the license it holds.
-  if (own !== undefined) return verbatim(own[1]);
+  if (own !== undefined) return { lines: verbatim(own[1]) };
   const standard = Object.hasOwn(STANDARD_TEXTS, lic.name) ? STANDARD_TEXTS[lic.name] : undefined;
-  if (standard !== undefined) return paragraphs(standard);
+  if (standard !== undefined) return { lines: paragraphs(standard) };
   if (isProprietary(lic.name) || lic.name === 'proprietary') {
-    return paragraphs(
-      'This software is not free software. Its license terms were not included in the upload; ask the copyright holder for them before redistributing it.',
-    );
+    return {
+      lines: paragraphs(
+        'This software is not free software. Its license terms were not included in the upload; ask the copyright holder for them before redistributing it.',
+      ),
+    };
   }
-  return paragraphs(
-    `The upload names the ${lic.name} license but does not include its text; it is published at https://spdx.org/licenses/${encodeURIComponent(lic.name)}.html.`,
-  );
+  // A license the upload names without its text: the SPDX License List's text of that id.
+  const spdx = lic.spdx === undefined ? undefined : spdxLicenseText(lic.spdx);
+  if (spdx !== undefined)
+    return {
+      lines: verbatim(spdx),
+      comment: `The upload names ${lic.spdx} without including its text: this is the text of the SPDX License List (spdx-license-list ${spdxListVersion()}).`,
+    };
+  return {
+    lines: paragraphs(
+      `The upload names the ${lic.name} license but does not include its text; it is published at https://spdx.org/licenses/${encodeURIComponent(lic.name)}.html.`,
+    ),
+  };
 }
 
 function holderLines(copyright: string): string {
@@ -243,7 +258,9 @@ function licenseParagraphs(plan: PackagePlan, all: Dep5License[], named = all): 
   return all.map((lic) => {
     const p = new Paragraph();
     const single = named.length === 1 && named[0] === lic;
-    p.set('License', [lic.name, ...licenseText(lic, plan, single)].join('\n'));
+    const text = licenseText(lic, plan, single);
+    p.set('License', [lic.name, ...text.lines].join('\n'));
+    if (text.comment !== undefined) p.set('Comment', text.comment);
     return p;
   });
 }

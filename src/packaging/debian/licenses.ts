@@ -11,6 +11,8 @@
 export interface Dep5License {
   /** The DEP-5 short name (`GPL-2+`, `Expat`, `proprietary`). */
   name: string;
+  /** The SPDX id it was made from (for the SPDX text of a license the upload does not include). */
+  spdx?: string;
   /** The file in /usr/share/common-licenses that holds the full text, if any. */
   commonFile?: string;
   /** Human name for the notice ("GNU General Public License"). */
@@ -75,7 +77,7 @@ export function dep5License(spdx: string): Dep5License {
   }
   // Own keys only: an id such as "toString" must not find Object.prototype's members.
   const other = Object.hasOwn(OTHERS, spdx) ? OTHERS[spdx] : undefined;
-  if (other !== undefined) return other;
+  if (other !== undefined) return { ...other, spdx };
   for (const [family, dep5, title] of GNU_FAMILIES) {
     const m = new RegExp(`^${family}-(\\d(?:\\.\\d)?)(-only|-or-later|\\+)?$`).exec(spdx);
     if (m === null) continue;
@@ -85,12 +87,13 @@ export function dep5License(spdx: string): Dep5License {
     const file = (COMMON_LICENSE_FILES as readonly string[]).includes(base) ? base : undefined;
     return {
       name: later ? `${base}+` : base,
+      spdx,
       ...(file !== undefined ? { commonFile: file } : {}),
       title,
       gnu: { version, later },
     };
   }
-  return { name: spdx, title: `${spdx} license` };
+  return { name: spdx, spdx, title: `${spdx} license` };
 }
 
 /**

@@ -57,6 +57,15 @@ const PLANS: PackagePlan[] = [
     copyright: '',
     section: 'non-free/utils',
   }),
+  // Licenses named without their text and not in common-licenses: the SPDX texts (a CC text shorter than lintian's
+  // minimum is incomplete-creative-commons-license; AGPL has no common-licenses file).
+  samplePlan({
+    package: 'cc-tool',
+    license: 'CC-BY-SA-4.0 OR AGPL-3.0-or-later',
+    licenseText: undefined,
+    desktop: null,
+    icon: null,
+  }),
 ];
 
 function put(path: string, data: string | Uint8Array, mode = 0o644): void {
