@@ -82,7 +82,8 @@ export interface DepDbReader {
   providers(key: ReleaseKey, sonames: string[]): Promise<Map<string, SonameProviders>>;
   /**
    * The versions `release` has of each binary package name asked (any architecture; absent when it has none).
-   * Optional: a reader without it (a remote one) cannot tell name clashes.
+   * Optional: a reader without it (the server's stub readers in tests, an older server) cannot tell name clashes;
+   * the store and remoteReader (GET /v3/package_versions) have it.
    */
   packageVersions?(release: string, names: string[]): Promise<Map<string, string[]>>;
 }

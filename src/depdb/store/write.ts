@@ -267,6 +267,9 @@ export class ImportSession {
       this.db,
     );
     await sql`DELETE FROM depdb_names WHERE release_id = ${this.releaseId} AND gen < ${g}`.execute(this.db);
+    // Fresh planner statistics: without them a new PGlite store walks all of a release's names for one lookup
+    // (packageVersions: 126–204 ms per call on bookworm's 63,436 names, 2.0 ms after ANALYZE, measured).
+    await sql`ANALYZE depdb_names`.execute(this.db);
     return {
       written: this.written,
       skipped: this.skipped,
