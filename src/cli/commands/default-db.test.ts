@@ -1,5 +1,5 @@
 /**
- * `pkgme package|build|inspect` without --db: the default database (src/db/spec.ts) is read only if it exists. Each
+ * `pkgme package|build|inspect` and `pkgme depdb resolve` without --db: the default database (src/db/spec.ts) is read only if it exists. Each
  * command runs as a user would (the real CLI in a child process) with HOME, XDG_DATA_HOME, PKGME_DATA_DIR and TMPDIR
  * pointed into a temporary directory and DATABASE_URL unset, on a gcc-built upload: without a database every one
  * fails with DEPDB_NO_DATABASE (exit 1, the JSON error with the fix) and nothing is created anywhere: no data
@@ -96,6 +96,7 @@ test('package, build and inspect without a database: DEPDB_NO_DATABASE, exit 1, 
       ['package', upload, '--out', out, '--json'],
       ['build', upload, '--out', out, '--json'],
       ['inspect', upload, '--json'],
+      ['depdb', 'resolve', upload, '--json'],
     ]) {
       const r = pkgme(sb, ...args);
       assert.equal(r.status, 1, `pkgme ${args[0]} (${via}): ${r.stdout} ${r.stderr}`);
@@ -122,7 +123,7 @@ test('package, build and inspect without a database: DEPDB_NO_DATABASE, exit 1, 
   assert.equal(wb.status, 0, wb.stderr);
   assert.equal((JSON.parse(wb.stdout) as { backends: unknown[] }).backends.length > 0, true);
   assert.deepEqual(created(sb), []);
-  console.log(`no database: ${runs} runs (3 commands × HOME, XDG_DATA_HOME, PKGME_DATA_DIR) created nothing`);
+  console.log(`no database: ${runs} runs (4 commands × HOME, XDG_DATA_HOME, PKGME_DATA_DIR) created nothing`);
 });
 
 test('--db http://… and --db with --depdb: usage errors (exit 2), nothing created', (t) => {
@@ -132,6 +133,7 @@ test('--db http://… and --db with --depdb: usage errors (exit 2), nothing crea
   const cases: Array<[string[], string]> = [
     [['package', upload, '--out', out, '--db', 'http://127.0.0.1:9/', '--json'], 'USAGE_DB_HTTP_URL'],
     [['inspect', upload, '--db', 'https://127.0.0.1:9/', '--json'], 'USAGE_DB_HTTP_URL'],
+    [['depdb', 'resolve', upload, '--db', 'http://127.0.0.1:9/', '--json'], 'USAGE_DB_HTTP_URL'],
     [
       [
         'build',

@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import { resolveRemote } from '../../depdb/http/client.ts';
+import { withReader } from '../depdb-reader.ts';
 import { readUpload, resolveFiles, type ResolveResult } from '../../depdb/resolve/index.ts';
-import { withStore } from '../../depdb/store/open.ts';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -57,7 +57,7 @@ export function register(depdb: Command): void {
     .option('--arch <arch>', 'only resolve the ELF files of this Debian architecture')
     .option(
       '--db <path|url>',
-      'PGlite directory or postgres:// URL (default: $DATABASE_URL, else the data directory)',
+      'PGlite directory or postgres:// URL (default: $DATABASE_URL, else the data directory’s, if it exists)',
     )
     .option('--depdb <url>', 'resolve on a `pkgme depdb serve` server (the ELF files are read here)')
     .option('--json', 'print the result as JSON')
@@ -69,7 +69,11 @@ export function register(depdb: Command): void {
         const ropts = { releases: o.release, ...(o.arch ? { arch: o.arch } : {}) };
         const result = o.depdb
           ? await resolveRemote(o.depdb, readUpload(paths), ropts)
-          : await withStore(o.db, (store) => resolveFiles(store, paths, ropts));
+          : // The same local database rules as package|build|inspect: --db must not be an HTTP URL (it would
+            // become a directory named "http:"), and the default database is read only if it exists.
+            await withReader(o.db !== undefined ? { db: o.db } : {}, (reader) =>
+              resolveFiles(reader, paths, ropts),
+            );
         process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : text(result));
       },
     );
