@@ -28,7 +28,7 @@ import {
   rulesLintianOverrides,
   type LintianFacts,
 } from './debian/index.ts';
-import { elfFacts } from './debian/lintian-overrides.ts';
+import { elfFacts, OLD_FSF_ADDRESS } from './debian/lintian-overrides.ts';
 import { dataScriptHints, hashbang, notElfOrScript, sourceMissing } from './debian/lintian-rules.ts';
 import { metadataLicense } from './debian/metainfo.ts';
 import { fixpermsMode } from './dh.ts';
@@ -357,15 +357,19 @@ export function upstreamMetainfo(
 
 /** The debian/ texts from the generators of src/packaging/debian (what buildDeb and writeSource use by default). */
 export function debianTexts(plan: PackagePlan, upload: Upload, layout: Layout): DebianTexts {
-  const overrides = lintianOverrides(plan, lintianFacts(upload, layout));
+  const copyrightText = copyright(plan, {
+    metainfo: layout.placements.some(isGeneratedMetainfo),
+    upstreamMetainfo: upstreamMetainfo(plan, upload, layout),
+  });
+  const overrides = lintianOverrides(plan, {
+    ...lintianFacts(upload, layout),
+    oldFsfAddress: OLD_FSF_ADDRESS.test(copyrightText),
+  });
   return {
     sourceLintianOverrides: sourceLintianOverrides(plan, upload, layout),
     control: control(plan),
     changelog: changelog(plan),
-    copyright: copyright(plan, {
-      metainfo: layout.placements.some(isGeneratedMetainfo),
-      upstreamMetainfo: upstreamMetainfo(plan, upload, layout),
-    }),
+    copyright: copyrightText,
     rules: rules(plan),
     ...(overrides.trim() === '' ? {} : { lintianOverrides: overrides }),
   };

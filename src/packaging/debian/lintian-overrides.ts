@@ -61,7 +61,18 @@ export interface LintianFacts {
   dpkgDatabaseUsers?: string[];
   /** Text files of the upload tree that are not UTF-8 (file(1) says text): lintian's national-encoding. */
   nationalEncoding?: string[];
+  /**
+   * debian/copyright quotes a license text that gives the FSF's old postal address (OLD_FSF_ADDRESS):
+   * lintian's old-fsf-address-in-copyright-file, a hint with no pointer.
+   */
+  oldFsfAddress?: boolean;
 }
+
+/**
+ * lintian 2.116's test for the FSF's old address (Check/Debian/Copyright.pm, "Lame check for old FSF zip code"),
+ * run on the copyright file's whole text.
+ */
+export const OLD_FSF_ADDRESS = /(?:Free\s*Software\s*Foundation.*02139|02111-1307)/s;
 
 /** The lintian facts that follow from a shipped ELF file's header alone, as lintian's checks decide them. */
 export function elfFacts(
@@ -123,6 +134,8 @@ export const ALLOWED_TAGS = {
     "The developer's program reads dpkg's database itself as built; pkgme never patches uploaded code.",
   'national-encoding':
     "The upload's text file as its developer shipped it; pkgme never re-encodes uploaded files (the application may read the bytes as they are).",
+  'old-fsf-address-in-copyright-file':
+    'debian/copyright quotes the license text verbatim, with the FSF postal address it was written with; pkgme never edits a license text.',
 } as const;
 export type AllowedTag = keyof typeof ALLOWED_TAGS;
 
@@ -183,6 +196,8 @@ export function lintianOverrides(plan: Pick<PackagePlan, 'package'>, facts: Lint
     ['executable-not-elf-or-script', [...new Set((facts.notElfOrScript ?? []).map(pointer))].sort()],
     ['uses-dpkg-database-directly', [...new Set((facts.dpkgDatabaseUsers ?? []).map(pointer))].sort()],
     ['national-encoding', [...new Set((facts.nationalEncoding ?? []).map(pointer))].sort()],
+    // A hint without a pointer: one override line with nothing after the tag ('' below).
+    ['old-fsf-address-in-copyright-file', facts.oldFsfAddress === true ? [''] : []],
   ];
   const out: string[] = [];
   for (const [tag, items] of groups) {
@@ -191,7 +206,9 @@ export function lintianOverrides(plan: Pick<PackagePlan, 'package'>, facts: Lint
     out.push(`# ${ALLOWED_TAGS[tag].replace('<package>', plan.package)}`);
     for (const item of items)
       out.push(
-        `${plan.package}: ${tag} ${tag === 'embedded-library' || SCRIPT_TAGS.has(tag) ? item : `[${item}]`}`,
+        item === ''
+          ? `${plan.package}: ${tag}`
+          : `${plan.package}: ${tag} ${tag === 'embedded-library' || SCRIPT_TAGS.has(tag) ? item : `[${item}]`}`,
       );
   }
   return out.length === 0 ? '' : out.join('\n') + '\n';

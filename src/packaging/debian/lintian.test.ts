@@ -29,6 +29,7 @@ import {
   rulesLintianOverrides,
   sourceFormat,
 } from './index.ts';
+import { OLD_FSF_ADDRESS } from './lintian-overrides.ts';
 import { samplePlan } from './sample-plan.ts';
 
 const PLANS: PackagePlan[] = [
@@ -59,6 +60,16 @@ const PLANS: PackagePlan[] = [
   }),
   // Licenses named without their text and not in common-licenses: the SPDX texts (a CC text shorter than lintian's
   // minimum is incomplete-creative-commons-license; AGPL has no common-licenses file).
+  // The upload's own license text with the FSF's old address (neovim's COPYING quotes such a GPL notice):
+  // old-fsf-address-in-copyright-file, overridden because the text is quoted verbatim.
+  samplePlan({
+    package: 'old-notice',
+    license: 'Vim',
+    licenseText:
+      'VIM LICENSE\n\nThis program is distributed in the hope that it will be useful.\n\nYou should have received a copy of the GNU General Public License along with this program; if not, write to the Free Software Foundation, Inc., 59 Temple Place - Suite 330, Boston, MA 02111-1307, USA.\n',
+    desktop: null,
+    icon: null,
+  }),
   samplePlan({
     package: 'cc-tool',
     license: 'CC-BY-SA-4.0 OR AGPL-3.0-or-later',
@@ -175,6 +186,7 @@ function binaryPackage(plan: PackagePlan, top: string, root: string, exe: Buffer
     libsWithoutNeeded: [],
     embeddedLibraries: embedded,
     optDirs,
+    oldFsfAddress: OLD_FSF_ADDRESS.test(copyright(plan)),
   });
   put(join(tree, 'usr/share/lintian/overrides', plan.package), overrides);
   mkdirSync(join(tree, 'DEBIAN'));
