@@ -25,10 +25,10 @@ import { after, before, test, type TestContext } from 'node:test';
 import { openTestPglite, type TestDatabase } from '../db/testing.ts';
 import { parsePackagesIndex } from '../depdb/import/apt/packages-index.ts';
 import { DepDbStore } from '../depdb/store/store.ts';
+import { APT_LISTS, haveCommands, mainPackagesIndex } from '../testing/apt-lists.ts';
 import { requireTools, run, unavailable } from '../testing/env.ts';
 import { packageUpload } from './pipeline.ts';
 
-const LISTS = '/var/lib/apt/lists';
 const tmp = mkdtempSync(join(tmpdir(), 'pkgme-clash-'));
 let tdb: TestDatabase | undefined;
 let store: DepDbStore;
@@ -44,21 +44,11 @@ function grepDctrl(args: string[]): string {
 }
 
 before(async () => {
-  if (
-    !['lz4', 'grep-dctrl', 'gcc', 'dpkg'].every(
-      (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0,
-    )
-  )
-    return;
-  let best: { file: string; size: number } | undefined;
-  for (const f of readdirSync(LISTS).filter((n) => /_main_binary-[^_]+_Packages\.lz4$/.test(n))) {
-    const size = execFileSync('lz4', ['-dc', join(LISTS, f)], { maxBuffer: 1 << 30 }).length;
-    if (best === undefined || size > best.size) best = { file: f, size };
-  }
-  if (best === undefined) return;
-  release = /_dists_([^_]+)_main_/.exec(best.file)![1]!;
-  indexFile = join(tmp, 'Packages');
-  writeFileSync(indexFile, execFileSync('lz4', ['-dc', join(LISTS, best.file)], { maxBuffer: 1 << 30 }));
+  if (!haveCommands(['lz4', 'grep-dctrl', 'gcc', 'dpkg'])) return;
+  const index = mainPackagesIndex(join(tmp, 'Packages'));
+  if (index === undefined) return;
+  release = index.release;
+  indexFile = index.file;
   debianMc = grepDctrl(['-n', '-s', 'Version', '-X', '-F', 'Package', 'mc']).trim() || undefined;
   const para = grepDctrl(['-s', 'Package,Breaks', '-e', '-F', 'Breaks', '(^|, )mc \\(<<']);
   const m = /^Package: (\S+)\nBreaks: .*?(?:^|, )mc \(<< ([^)]+)\)/m.exec(para);
@@ -72,7 +62,7 @@ before(async () => {
   }));
   const s = await store.beginImport(
     { release, arch: 'amd64' },
-    { kind: 'apt', location: best.file, importedAt: new Date().toISOString() },
+    { kind: 'apt', location: index.list, importedAt: new Date().toISOString() },
   );
   await s.putNames(names);
   await s.finishImport();
@@ -92,7 +82,7 @@ function ready(t: TestContext): boolean {
   )
     return false;
   if (tdb === undefined || debianMc === undefined) {
-    unavailable(t, `no Packages index with mc in ${LISTS} (run apt-get update)`);
+    unavailable(t, `no Packages index with mc in ${APT_LISTS} (run apt-get update)`);
     return false;
   }
   return true;

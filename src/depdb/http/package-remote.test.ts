@@ -8,14 +8,15 @@
  * CLI, `pkgme package --depdb URL --json`, prints the same package, version, problems and file names.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestPglite, type TestDatabase } from '../../db/testing.ts';
 import { packageUpload } from '../../packaging/pipeline.ts';
+import { APT_LISTS, haveCommands, mainPackagesIndex } from '../../testing/apt-lists.ts';
 import { repoRoot, requireTools, run, unavailable } from '../../testing/env.ts';
 import { parsePackagesIndex } from '../import/apt/packages-index.ts';
 import { nativeArch, readLocalPackages } from '../import/local-dpkg.ts';
@@ -23,7 +24,6 @@ import { DepDbStore } from '../store/store.ts';
 import { buildDepdbApp } from './app.ts';
 import { remoteReader } from './client.ts';
 
-const LISTS = '/var/lib/apt/lists';
 const tmp = mkdtempSync(join(tmpdir(), 'pkgme-remote-pkg-'));
 let tdb: TestDatabase | undefined;
 let store: DepDbStore;
@@ -35,21 +35,11 @@ let debianMc: string | undefined;
 const arch = nativeArch();
 
 before(async () => {
-  if (
-    !['lz4', 'grep-dctrl', 'gcc', 'dpkg'].every(
-      (c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0,
-    )
-  )
-    return;
-  let best: { file: string; size: number } | undefined;
-  for (const f of readdirSync(LISTS).filter((n) => /_main_binary-[^_]+_Packages\.lz4$/.test(n))) {
-    const size = execFileSync('lz4', ['-dc', join(LISTS, f)], { maxBuffer: 1 << 30 }).length;
-    if (best === undefined || size > best.size) best = { file: f, size };
-  }
-  if (best === undefined) return;
-  release = /_dists_([^_]+)_main_/.exec(best.file)![1]!;
-  const indexFile = join(tmp, 'Packages');
-  writeFileSync(indexFile, execFileSync('lz4', ['-dc', join(LISTS, best.file)], { maxBuffer: 1 << 30 }));
+  if (!haveCommands(['lz4', 'grep-dctrl', 'gcc', 'dpkg'])) return;
+  const index = mainPackagesIndex(join(tmp, 'Packages'));
+  if (index === undefined) return;
+  release = index.release;
+  const indexFile = index.file;
   debianMc =
     execFileSync('grep-dctrl', ['-n', '-s', 'Version', '-X', '-F', 'Package', 'mc', indexFile], {
       encoding: 'utf8',
@@ -59,7 +49,7 @@ before(async () => {
   store = new DepDbStore(tdb.db);
   const s = await store.beginImport(
     { release, arch },
-    { kind: 'apt', location: best.file, importedAt: new Date().toISOString() },
+    { kind: 'apt', location: index.list, importedAt: new Date().toISOString() },
   );
   await s.putPackages(readLocalPackages().filter((r) => r.architecture === arch || r.architecture === 'all'));
   await s.putNames(
@@ -81,7 +71,7 @@ after(async () => {
 function ready(t: TestContext): boolean {
   if (!requireTools(t, ['lz4', 'grep-dctrl', 'gcc', 'dpkg'], 'lz4 dctrl-tools gcc dpkg')) return false;
   if (tdb === undefined || debianMc === undefined) {
-    unavailable(t, `no Packages index with mc in ${LISTS} (run apt-get update)`);
+    unavailable(t, `no Packages index with mc in ${APT_LISTS} (run apt-get update)`);
     return false;
   }
   return true;
