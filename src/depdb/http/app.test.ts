@@ -17,6 +17,7 @@ import { importRecords } from '../store/importer.ts';
 import type { ImportOrigin } from '../types.ts';
 import { readUpload, resolveUpload } from '../resolve/index.ts';
 import { DepDbStore } from '../store/store.ts';
+import { pkgmeAsync } from '../../testing/cli.ts';
 import { buildDepdbApp } from './app.ts';
 import { remoteReader, remoteReleases, resolveRemote } from './client.ts';
 import { toWire } from './wire.ts';
@@ -63,19 +64,6 @@ after(async () => {
 async function getJson<T = Record<string, unknown>>(path: string): Promise<{ status: number; body: T }> {
   const res = await fetch(base + path);
   return { status: res.status, body: (await res.json()) as T };
-}
-
-/** Runs the CLI asynchronously: the server under test lives in this process, so its event loop must keep running. */
-function pkgme(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
 }
 
 function qs(libs: string[], extra = ''): string {
@@ -138,7 +126,7 @@ test('POST /v3/resolve returns exactly what the in-process resolver returns', as
 test('the CLI resolves through --depdb with the server’s exact answer', async () => {
   const upload = readUpload(['/usr/bin/ls', '/usr/bin/tar']);
   const local = await resolveUpload(store, upload, { releases: [REL] });
-  const r = await pkgme([
+  const r = await pkgmeAsync(
     'depdb',
     'resolve',
     '/usr/bin/ls',
@@ -148,10 +136,10 @@ test('the CLI resolves through --depdb with the server’s exact answer', async 
     '--depdb',
     base,
     '--json',
-  ]);
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), local);
-  const bad = await pkgme([
+  const bad = await pkgmeAsync(
     'depdb',
     'resolve',
     '/usr/bin/ls',
@@ -160,7 +148,7 @@ test('the CLI resolves through --depdb with the server’s exact answer', async 
     '--depdb',
     base,
     '--json',
-  ]);
+  );
   assert.equal(bad.status, 1, bad.stderr);
   assert.equal(JSON.parse(bad.stdout).error.code, 'DEPDB_RELEASE_NOT_IMPORTED');
 });

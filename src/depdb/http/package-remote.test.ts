@@ -8,7 +8,7 @@
  * CLI, `pkgme package --depdb URL --json`, prints the same package, version, problems and file names.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -17,10 +17,11 @@ import type { FastifyInstance } from 'fastify';
 import { openTestPglite, type TestDatabase } from '../../db/testing.ts';
 import { packageUpload } from '../../packaging/pipeline.ts';
 import { APT_LISTS, haveCommands, mainPackagesIndex } from '../../testing/apt-lists.ts';
-import { repoRoot, requireTools, run, unavailable } from '../../testing/env.ts';
+import { requireTools, run, unavailable } from '../../testing/env.ts';
 import { parsePackagesIndex } from '../import/apt/packages-index.ts';
 import { nativeArch, readLocalPackages } from '../import/local-dpkg.ts';
 import { DepDbStore } from '../store/store.ts';
+import { pkgmeAsync } from '../../testing/cli.ts';
 import { buildDepdbApp } from './app.ts';
 import { remoteReader } from './client.ts';
 
@@ -86,19 +87,6 @@ function upload(): string {
   return dir;
 }
 
-/** Runs the CLI asynchronously: the server under test lives in this process, so its event loop must keep running. */
-function pkgme(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 const OVERRIDES = { license: 'MIT' };
 
 test('the same upload packaged through the server and through the store: the same plan, epoch and clash', async (t) => {
@@ -138,7 +126,7 @@ test('the same upload packaged through the server and through the store: the sam
 
   // The CLI's --depdb: the same document but for where the files are.
   const out = join(tmp, 'out-cli');
-  const r = await pkgme([
+  const r = await pkgmeAsync(
     'package',
     up,
     '--out',
@@ -150,7 +138,7 @@ test('the same upload packaged through the server and through the store: the sam
     '--depdb',
     base,
     '--json',
-  ]);
+  );
   assert.equal(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as {
     package: string;
@@ -167,7 +155,7 @@ test('the same upload packaged through the server and through the store: the sam
   );
 
   // A release the server never imported: the server's error through the CLI, nothing in --out.
-  const bad = await pkgme([
+  const bad = await pkgmeAsync(
     'package',
     up,
     '--out',
@@ -177,7 +165,7 @@ test('the same upload packaged through the server and through the store: the sam
     '--depdb',
     base,
     '--json',
-  ]);
+  );
   assert.equal(bad.status, 1, bad.stderr);
   assert.equal(
     (JSON.parse(bad.stdout) as { error: { code: string } }).error.code,
