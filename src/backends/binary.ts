@@ -21,6 +21,7 @@ import { planIcons } from '../inspect/guess/icons.ts';
 import { guessDescription } from '../inspect/guess/description.ts';
 import { guessLicense } from '../inspect/guess/license.ts';
 import { readMetadata } from '../inspect/guess/metadata.ts';
+import { readNpmManifest } from '../inspect/guess/npm-manifest.ts';
 import { guessNameVersion } from '../inspect/guess/name-version.ts';
 import { guessSection } from '../inspect/guess/section.ts';
 import { archTrees } from '../packaging/plan-arch.ts';
@@ -171,7 +172,10 @@ export const binaryBackend: Backend = {
     const entries = upload.inventory.entries;
     const problems: Problem[] = [];
     const fields: Record<string, Guess<unknown>> = {};
-    const metadata = readMetadata(root);
+    // The developer's metadata file wins field by field over an npm manifest's guesses; the manifest's license
+    // only stands in when the upload has no license file (below).
+    const { license: npmLicense, ...npm } = readNpmManifest(root);
+    const metadata = { ...npm, ...readMetadata(root) };
     const top = topDir(entries);
     const nv = guessNameVersion({
       metadata,
@@ -189,7 +193,7 @@ export const binaryBackend: Backend = {
     if (text.summary) fields.summary = text.summary;
     if (text.description) fields.description = text.description;
     const lic = guessLicense(root);
-    const license = metadata.license ?? lic.license;
+    const license = metadata.license ?? lic.license ?? npmLicense;
     if (license) fields.license = license;
     if (lic.copyright) fields.copyright = lic.copyright;
 

@@ -144,10 +144,12 @@ export function guessNameVersion(input: NameVersionInput): NameVersionGuess {
   type Cand = { raw: string; source: string; confidence: number };
   const names: Cand[] = [];
   const versions: Cand[] = [];
+  // Each metadata source keeps its own confidence: 1 for the developer's pkgme.json/devportal file, less for an npm
+  // manifest (npm-manifest.ts).
   for (const g of [md.package, md.name])
-    if (g !== undefined) names.push({ raw: g.value, source: g.source, confidence: 1 });
+    if (g !== undefined) names.push({ raw: g.value, source: g.source, confidence: g.confidence });
   if (md.version !== undefined)
-    versions.push({ raw: md.version.value, source: md.version.source, confidence: 1 });
+    versions.push({ raw: md.version.value, source: md.version.source, confidence: md.version.confidence });
   for (const [n, source, confidence] of [
     [input.uploadName, 'heuristic:upload-name', CONF_UPLOAD_NAME],
     [input.topDir, 'heuristic:directory-name', CONF_TOP_DIR],
