@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { copyFile, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { PkgmeError } from '../errors.ts';
-import type { Upload } from '../backends/types.ts';
+import type { Problem, Upload } from '../backends/types.ts';
 import type { DebianTexts } from './build.ts';
 import {
   changelog,
@@ -33,7 +33,7 @@ import { dataScriptHints, hashbang, notElfOrScript, sourceMissing } from './debi
 import { metadataLicense } from './debian/metainfo.ts';
 import { fixpermsMode } from './dh.ts';
 import { appRootOf } from './layout.ts';
-import { scanUpload } from './lintian-scan.ts';
+import { scanUpload, type ScannedFile } from './lintian-scan.ts';
 import type { Layout, PackagePlan, Placement } from './types.ts';
 
 /**
@@ -213,23 +213,18 @@ export function lintianFacts(upload: Upload, layout: Layout): LintianFacts {
 }
 
 /**
- * What lintian 2.116 reads in the contents of the upload tree's files, by its own rules (src/packaging/debian/
- * lintian-rules.ts), each file with the mode it has in the .deb (dh_fixperms applied to the upload's mode):
- * - dataScripts: non-executable files with a #! line, and the Scripts hints that line alone gives them;
- * - notElfOrScript: executable files that are neither ELF nor #! scripts (sourced shell helpers: mc's mc.sh);
- * - dpkgDatabaseUsers: ELF files and scripts mentioning /var/lib/dpkg (mc's extfs helpers);
- * - nationalEncoding: files file(1) calls text that are not UTF-8 (Latin-1 data files).
- * Executable scripts get none of the Scripts overrides: their #! line is used, and a wrong one is a real problem.
+ * The upload tree's regular files (package paths, no leading `/`) with the mode bits they have in the .deb
+ * (dh_fixperms applied) and their scan, and every executable file the package ships (for "the package ships its
+ * own interpreter").
  */
-export function uploadTreeFacts(
+function treeFiles(
   upload: Upload,
   layout: Layout,
-): Pick<LintianFacts, 'dataScripts' | 'notElfOrScript' | 'dpkgDatabaseUsers' | 'nationalEncoding'> {
+): { files: Array<{ name: string; executable: boolean; scan: ScannedFile }>; executables: Set<string> } {
   const tree = `${layout.appDir.replace(/\/+$/, '')}/`;
   const byPath = new Map(upload.inventory.entries.map((e) => [e.path, e]));
   const scans = scanUpload(upload);
-  const files: Array<{ name: string; executable: boolean; scan: NonNullable<ReturnType<typeof scans.get>> }> =
-    [];
+  const files: Array<{ name: string; executable: boolean; scan: ScannedFile }> = [];
   const executables = new Set<string>();
   for (const p of layout.placements) {
     const name = p.to.replace(/^\/+/, '');
@@ -245,6 +240,51 @@ export function uploadTreeFacts(
     if (executable) executables.add(name);
     if (p.to.startsWith(tree)) files.push({ name, executable, scan });
   }
+  return { files, executables };
+}
+
+/**
+ * Executable scripts of the upload tree whose `#!` names an interpreter Debian does not ship (by lintian's
+ * unusual-interpreter rule) and the package does not ship either: they fail when run (mc's extfs helpers with
+ * `#! /usr/bin/python`, which bookworm has only through python-is-python3). One warning for the reviewer, before
+ * lintian says the same; never overridden (docs/packaging.md "The upload's file contents").
+ */
+export function scriptProblems(upload: Upload, layout: Layout): Problem[] {
+  const { files, executables } = treeFiles(upload, layout);
+  const found: string[] = [];
+  for (const { name, executable, scan } of files) {
+    if (!executable || !scan.script) continue;
+    const hint = dataScriptHints(name, hashbang(scan.head), executables).find(
+      (h) => h.tag === 'unusual-interpreter',
+    );
+    if (hint !== undefined) found.push(`/${name} (${hint.note ?? '?'})`);
+  }
+  if (found.length === 0) return [];
+  const shown = found.slice(0, 5).join(', ') + (found.length > 5 ? `, and ${found.length - 5} more` : '');
+  return [
+    {
+      severity: 'warning',
+      code: 'SCRIPT_INTERPRETER_UNKNOWN',
+      message: `${found.length} executable script(s) name an interpreter Debian does not ship, so they fail when run: ${shown}`,
+      hint: 'Fix the #! line in the upload (e.g. python3 instead of python), or add the package that provides the interpreter with --set depends=… (python-is-python3 provides /usr/bin/python); lintian reports these as unusual-interpreter and pkgme check fails on it.',
+    },
+  ];
+}
+
+/**
+ * What lintian 2.116 reads in the contents of the upload tree's files, by its own rules (src/packaging/debian/
+ * lintian-rules.ts), each file with the mode it has in the .deb (dh_fixperms applied to the upload's mode):
+ * - dataScripts: non-executable files with a #! line, and the Scripts hints that line alone gives them;
+ * - notElfOrScript: executable files that are neither ELF nor #! scripts (sourced shell helpers: mc's mc.sh);
+ * - dpkgDatabaseUsers: ELF files and scripts mentioning /var/lib/dpkg (mc's extfs helpers);
+ * - nationalEncoding: files file(1) calls text that are not UTF-8 (Latin-1 data files).
+ * Executable scripts get none of the Scripts overrides: their #! line is used, and a wrong one is a real problem.
+ */
+export function uploadTreeFacts(
+  upload: Upload,
+  layout: Layout,
+): Pick<LintianFacts, 'dataScripts' | 'notElfOrScript' | 'dpkgDatabaseUsers' | 'nationalEncoding'> {
+  const { files, executables } = treeFiles(upload, layout);
   const out: ReturnType<typeof uploadTreeFacts> = {};
   const dataScripts: NonNullable<LintianFacts['dataScripts']> = [];
   const notElf: string[] = [];

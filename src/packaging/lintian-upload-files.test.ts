@@ -128,6 +128,13 @@ test("lintian: the upload's data scripts, shell helpers, dpkg readers, Latin-1 t
   const ours = hints.filter((h) => OVERRIDDEN.includes(h.tag));
   const open = ours.filter((h) => h.code !== 'O').map(shown);
   assert.deepEqual(open, ['W unusual-interpreter python [usr/lib/scripty/share/ext/run-me.py]']);
+  // The reviewer was told first: the report's warning names the same script and interpreter lintian does.
+  const warned = r.report.problems.filter((p) => p.code === 'SCRIPT_INTERPRETER_UNKNOWN');
+  assert.equal(warned.length, 1);
+  assert.match(
+    warned[0]!.message,
+    /^1 executable script\(s\) .*: \/usr\/lib\/scripty\/share\/ext\/run-me\.py \(python\)$/,
+  );
   // The fixture reaches every tag (else the test proves less than it says).
   assert.deepEqual(
     [...new Set(ours.filter((h) => h.code === 'O').map((h) => h.tag))].sort(),

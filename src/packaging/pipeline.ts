@@ -33,7 +33,7 @@ import { inspectOpened, openUpload, type InspectResult } from '../inspect/inspec
 import { buildDeb } from './build.ts';
 import { manpage, metainfo } from './debian/index.ts';
 import { wantsMetainfo } from './debian/metainfo.ts';
-import { debianTexts } from './debian-dir.ts';
+import { debianTexts, scriptProblems } from './debian-dir.ts';
 import { iconFiles, type IconFile } from './icons.ts';
 import { planLayout, type PlannedLayout } from './layout.ts';
 import { planPackage } from './plan.ts';
@@ -306,7 +306,7 @@ export async function packageUpload(path: string, opts: PackageOptions): Promise
     progress('layout');
     const problems = [...plan.problems];
     const layout = await layoutFor(plan, upload, problems);
-    plan = { ...plan, problems: [...problems, ...layout.warnings] };
+    plan = { ...plan, problems: [...problems, ...layout.warnings, ...scriptProblems(upload, layout)] };
     failOnErrors(plan.problems);
     const texts = debianTexts(plan, upload, layout);
 
