@@ -117,6 +117,23 @@ test('package, build and inspect without a database: DEPDB_NO_DATABASE, exit 1, 
     assert.match(plain.stderr, /^pkgme: no dependency database: .*\n {2}hint: .*pkgme depdb import --local/);
     assert.deepEqual(created(sb), []);
   }
+  // A --db directory that holds no database is the same error, naming it; it is not created either.
+  const named = sandbox('named', 'home');
+  const dir = join(named.root, 'nowhere', 'db');
+  for (const args of [
+    ['package', upload, '--out', join(named.root, 'out'), '--db', dir, '--json'],
+    ['inspect', upload, '--db', dir, '--json'],
+    ['depdb', 'resolve', upload, '--db', dir, '--json'],
+  ]) {
+    const r = pkgme(named, ...args);
+    assert.equal(r.status, 1, `pkgme ${args[0]} --db ${dir}: ${r.stdout} ${r.stderr}`);
+    const { error } = JSON.parse(r.stdout) as ErrorDoc;
+    assert.equal(error.code, 'DEPDB_NO_DATABASE');
+    assert.equal(error.details.db, dir);
+    assert.match(error.message, /the one named/);
+    assert.ok((error.hint ?? '').includes(`pkgme depdb import --local --db ${dir}`), error.hint);
+    assert.deepEqual(created(named), []);
+  }
   // --which-backends needs no database, and still creates none.
   const sb = sandbox('which-backends', 'home');
   const wb = pkgme(sb, 'inspect', upload, '--which-backends', '--json');
