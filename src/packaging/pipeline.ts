@@ -184,7 +184,7 @@ export function planUpload(
  * release the store has, for planPackage's clash check and epoch: one indexed query per release. Undefined when the
  * store cannot tell (none, or a reader without packageVersions).
  */
-export async function debianPackagesFor(
+async function debianPackagesFor(
   store: DepDbReader | undefined,
   inspected: InspectResult,
   overrides: Overrides | undefined,
@@ -198,6 +198,23 @@ export async function debianPackagesFor(
   for (const release of new Set((await store.releases()).map((r) => r.release)))
     out[release] = Object.fromEntries(await store.packageVersions(release, names));
   return out;
+}
+
+/**
+ * planUpload with Debian's names read from the store first: the plan `pkgme package` makes and `pkgme inspect`
+ * shows, with the same clash warning and epoch.
+ */
+export async function planWithNames(
+  upload: Upload,
+  inspected: InspectResult,
+  opts: Pick<PackageOptions, 'overrides' | 'release'> & { store?: DepDbReader },
+): Promise<PackagePlan> {
+  const debianPackages = await debianPackagesFor(opts.store, inspected, opts.overrides);
+  return planUpload(upload, inspected, {
+    ...(opts.overrides ? { overrides: opts.overrides } : {}),
+    ...(opts.release ? { release: opts.release } : {}),
+    ...(debianPackages ? { debianPackages } : {}),
+  });
 }
 
 /**
@@ -300,8 +317,7 @@ export async function packageUpload(path: string, opts: PackageOptions): Promise
       ...(opts.release ? { releases: [opts.release] } : {}),
     });
     progress('plan');
-    const debianPackages = await debianPackagesFor(opts.store, inspected, opts.overrides);
-    let plan = planUpload(upload, inspected, { ...opts, ...(debianPackages ? { debianPackages } : {}) });
+    let plan = await planWithNames(upload, inspected, opts);
     failOnErrors(plan.problems);
     progress('layout');
     const problems = [...plan.problems];

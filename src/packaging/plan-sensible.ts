@@ -13,6 +13,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../backends/types.ts';
 import type { InventoryEntry } from '../inspect/inventory.ts';
+import { isScript } from './debian/lintian-rules.ts';
 
 export const SENSIBLE_REGEX = /(?<!-)(?:select-editor|sensible-(?:browser|editor|pager))\b/;
 const NEEDLES = [Buffer.from('sensible-'), Buffer.from('select-editor')];
@@ -30,10 +31,8 @@ export function sensibleMention(path: string): string | undefined {
     for (;;) {
       const n = readSync(fd, buf, kept, CHUNK, pos);
       if (pos === 0) {
-        const magic = buf.subarray(0, Math.min(n, 6)).toString('latin1');
-        const elf = magic.startsWith('\x7fELF');
-        const script = magic.startsWith('#!') && magic !== '#!#!#!';
-        if (!elf && !script) return undefined;
+        const head = buf.subarray(0, Math.min(n, 6));
+        if (!head.toString('latin1').startsWith('\x7fELF') && !isScript(head)) return undefined;
       }
       const len = kept + n;
       const found = findIn(buf.subarray(0, len), n === 0);

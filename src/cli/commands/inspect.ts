@@ -14,7 +14,7 @@ import type { DepDbReader } from '../../depdb/types.ts';
 import { PkgmeError } from '../../errors.ts';
 import { inspectOpened, inspectUpload, openUpload, type InspectResult } from '../../inspect/inspect.ts';
 import { applyOverrides } from '../../packaging/overrides.ts';
-import { debianPackagesFor, planUpload } from '../../packaging/pipeline.ts';
+import { planWithNames } from '../../packaging/pipeline.ts';
 import type { Overrides, PackagePlan } from '../../packaging/types.ts';
 import { declareReaderOptions, withReader, type ReaderOptions } from '../depdb-reader.ts';
 import { declareOverrideOptions, readOverrides, type OverrideOptions } from '../overrides.ts';
@@ -59,13 +59,12 @@ async function inspectAndPlan(
     if (result.backend === null) return result;
     try {
       const release = opts.releases.length === 1 ? opts.releases[0] : undefined;
-      // Debian's names as `pkgme package` reads them, so the plan shown has the same clash warning and epoch.
-      const debianPackages = await debianPackagesFor(opts.store, result, opts.overrides);
+      // Planned as `pkgme package` plans (Debian's names included), so the plan shown is the one it would make.
       result.plan = summary(
-        planUpload(upload, result, {
+        await planWithNames(upload, result, {
           overrides: opts.overrides,
           ...(release ? { release } : {}),
-          ...(debianPackages ? { debianPackages } : {}),
+          store: opts.store,
         }),
       );
     } catch (err) {

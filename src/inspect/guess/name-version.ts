@@ -110,17 +110,17 @@ export interface DebianClash {
  * packages' relations on the name (bookworm's findutils `Breaks: mc (<< 3:4.8.29)`) compare against that epoch, and
  * without it apt ranks our package below every epoch'd version and refuses it.
  */
-export function nameClash(name: string, debian?: DebianClash): GuessProblem {
-  const has = debian === undefined ? '' : `: ${debian.release} has ${name} ${debian.version}`;
+export function nameClash(name: string, debian: DebianClash): GuessProblem {
+  const has = `: ${debian.release} has ${name} ${debian.version}`;
   const epoch =
-    debian?.epochTaken === undefined
+    debian.epochTaken === undefined
       ? ''
       : `; the version takes Debian's epoch (${debian.epochTaken}), because Debian's relations on ${name} compare against it and apt would rank an epoch-less version below Debian's`;
   return {
     severity: 'warning',
     code: 'NAME_CLASHES_DEBIAN',
     message: `package name "${name}" is already used by a Debian package${has}${epoch}`,
-    hint: `Installing it would replace or conflict with Debian's ${name}; choose another with --set package=NAME${debian?.epochTaken !== undefined ? ', or give the version yourself with --set version=' : ''}.`,
+    hint: `Installing it would replace or conflict with Debian's ${name}; choose another with --set package=NAME${debian.epochTaken !== undefined ? ', or give the version yourself with --set version=' : ''}.`,
   };
 }
 
